@@ -1,0 +1,63 @@
+"""Read-side helpers for plans: one structure that the plan page and the plan PDF both render."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from indicators.models import Target
+
+from .models import CampaignContent, Plan, PlanParagraph, PlanSection
+
+
+@dataclass
+class TargetRow:
+    target: Target
+    depth: int
+
+
+@dataclass
+class SectionBlock:
+    section: PlanSection
+    paragraphs: list[PlanParagraph]
+    children: list["SectionBlock"] = field(default_factory=list)
+    contents: list[CampaignContent] = field(default_factory=list)
+    target_rows: list[TargetRow] = field(default_factory=list)
+
+
+def target_rows(*, plan: Plan, targets: QuerySet[Target] | None = None) -> list[TargetRow]:
+    """The plan's targets in plan order, each with its depth under the "of which" structure."""
+    targets = list(targets if targets is not None else plan.targets.select_related("content"))
+    parent_of = {t.pk: t.parent_id for t in targets}
+
+    def depth(pk: int) -> int:
+        d = 0
+        while parent_of.get(pk):
+            pk = parent_of[pk]
+            d += 1
+        return d
+
+    return [TargetRow(target=t, depth=depth(t.pk)) for t in targets]
+
+
+def plan_document(*, plan: Plan) -> list[SectionBlock]:
+    """The plan's sections as a tree, with paragraphs, campaign contents and target rows attached."""
+    sections = list(
+        plan.sections.prefetch_related(
+            Prefetch("paragraphs", queryset=PlanParagraph.objects.order_by("order"))
+        ).order_by("order")
+    )
+    contents = list(plan.contents.order_by("number"))
+    rows = target_rows(plan=plan)
+    blocks = {s.pk: SectionBlock(section=s, paragraphs=list(s.paragraphs.all())) for s in sections}
+    roots: list[SectionBlock] = []
+    for s in sections:
+        block = blocks[s.pk]
+        if s.role == PlanSection.Role.CONTENTS:
+            block.contents = contents
+        elif s.role == PlanSection.Role.TARGET_GROUP:
+            block.target_rows = [r for r in rows if r.target.group == s.target_group]
+        if s.parent_id:
+            blocks[s.parent_id].children.append(block)
+        else:
+            roots.append(block)
+    return roots

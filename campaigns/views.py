@@ -1,0 +1,31 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+
+from indicators import permissions
+
+from .models import Plan
+from .selectors import plan_document
+
+
+def home(request):
+    """Sends each role to what it does; an account without a role is told so and sees nothing."""
+    role = permissions.role_of(request.user)
+    plan = Plan.objects.first() if role else None
+    units = list(permissions.units_visible_to(request.user)) if role in {"official", "group_leader"} else []
+    return render(request, "campaigns/home.html", {"role": role, "plan": plan, "my_units": units})
+
+
+def current_plan(request):
+    if not permissions.can_view_plan(request.user):
+        raise PermissionDenied
+    plan = Plan.objects.first()
+    if plan is None:
+        return render(request, "campaigns/no_plan.html", status=404)
+    return redirect("plan-detail", year=plan.year)
+
+
+def plan_detail(request, year: int):
+    if not permissions.can_view_plan(request.user):
+        raise PermissionDenied
+    plan = get_object_or_404(Plan, year=year)
+    return render(request, "campaigns/plan_detail.html", {"plan": plan, "blocks": plan_document(plan=plan)})

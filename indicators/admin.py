@@ -1,0 +1,106 @@
+from django.contrib import admin
+
+from .models import (
+    Assignment,
+    Baseline,
+    DataElement,
+    Profile,
+    Report,
+    ReportedValue,
+    ReportingPeriod,
+    Target,
+    TargetTerm,
+    Unit,
+)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "parent", "order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "title"]
+    list_filter = ["role"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "title"]
+    filter_horizontal = ["units"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "quarter", "starts_on", "ends_on", "opens_on", "deadline", "is_locked"]
+    list_filter = ["plan", "is_locked"]
+    list_select_related = ["plan"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(DataElement)
+class DataElementAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "unit_of_measure", "aggregation", "value_type", "plan"]
+    list_filter = ["plan", "aggregation", "value_type"]
+    list_select_related = ["plan"]
+    search_fields = ["code", "name"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["unit", "element"]
+    list_filter = ["unit__kind", "element__plan", "unit"]
+    list_select_related = ["unit", "element"]
+    autocomplete_fields = ["unit", "element"]
+
+
+class TargetTermInline(admin.TabularInline):
+    model = TargetTerm
+    fk_name = "target"
+    extra = 0
+    autocomplete_fields = ["element", "source_target"]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "group", "kind", "comparator", "target_value", "unit_of_measure", "parent"]
+    list_filter = ["plan", "group", "kind", "comparator"]
+    list_select_related = ["parent", "plan"]
+    search_fields = ["code", "name"]
+    inlines = [TargetTermInline]
+
+
+@admin.register(Baseline)
+class BaselineAdmin(admin.ModelAdmin):
+    list_display = ["target", "value", "note"]
+    list_filter = ["target__plan", "target__group"]
+    list_select_related = ["target"]
+
+
+class ReportedValueInline(admin.TabularInline):
+    model = ReportedValue
+    extra = 0
+    autocomplete_fields = ["element"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["unit", "period", "status", "version", "updated_at"]
+    list_filter = ["period", "status", "unit__kind"]
+    list_select_related = ["unit", "period__plan"]
+    inlines = [ReportedValueInline]
+
+
+@admin.register(ReportedValue)
+class ReportedValueAdmin(admin.ModelAdmin):
+    list_display = ["report", "element", "value"]
+    list_filter = ["report__period", "element"]
+    list_select_related = ["report__unit", "report__period__plan", "element"]
+    search_fields = ["element__code", "report__unit__name"]
