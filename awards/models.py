@@ -1,3 +1,1 @@
-from django.db import models
-
-# Create your models here.
+"""Year-end awards: titles, proposals, council sessions with secret ballot, decisions (issue 6)."""

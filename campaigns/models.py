@@ -29,9 +29,7 @@ class Plan(models.Model):
         verbose_name_plural = _("kế hoạch thi đua")
         ordering = ["-year"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100), name="plan_year_in_range"
-            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="plan_year_in_range"),
         ]
 
     def __str__(self) -> str:

@@ -70,11 +70,28 @@ class TargetTermInline(admin.TabularInline):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "group", "kind", "comparator", "target_value", "unit_of_measure", "parent"]
+    list_display = [
+        "code",
+        "name",
+        "group",
+        "kind",
+        "comparator",
+        "target_value",
+        "unit_of_measure",
+        "parent",
+    ]
     list_filter = ["plan", "group", "kind", "comparator"]
     list_select_related = ["parent", "plan"]
     search_fields = ["code", "name"]
     inlines = [TargetTermInline]
+
+
+@admin.register(TargetTerm)
+class TargetTermAdmin(admin.ModelAdmin):
+    list_display = ["target", "role", "element", "source_target", "coefficient"]
+    list_filter = ["target__plan", "role"]
+    list_select_related = ["target", "element", "source_target"]
+    search_fields = ["target__code", "element__code"]
 
 
 @admin.register(Baseline)

@@ -64,9 +64,7 @@ class Profile(models.Model):
         COUNCIL = "council", _("Thành viên Hội đồng Thi đua - Khen thưởng")
         ADMIN = "admin", _("Quản trị hệ thống")
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     title = models.CharField(_("chức vụ"), max_length=120, blank=True)
     units = models.ManyToManyField(
@@ -102,11 +100,11 @@ class ReportingPeriod(models.Model):
         ordering = ["plan", "quarter"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "quarter"], name="period_unique_quarter"),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="period_quarter_1_to_4"
-            ),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="period_quarter_1_to_4"),
             models.CheckConstraint(condition=Q(starts_on__lt=F("ends_on")), name="period_dates_ordered"),
-            models.CheckConstraint(condition=Q(deadline__gte=F("opens_on")), name="period_deadline_after_open"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("opens_on")), name="period_deadline_after_open"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -229,7 +227,9 @@ class Target(models.Model):
         related_name="children",
         verbose_name=_("chỉ tiêu cấp trên"),
     )
-    relation = models.CharField(_("quan hệ với chỉ tiêu trên"), max_length=10, choices=Relation.choices, blank=True)
+    relation = models.CharField(
+        _("quan hệ với chỉ tiêu trên"), max_length=10, choices=Relation.choices, blank=True
+    )
     kind = models.CharField(_("cách tính"), max_length=12, choices=Kind.choices)
     comparator = models.CharField(_("so sánh"), max_length=10, choices=Comparator.choices)
     target_value = models.DecimalField(_("chỉ tiêu kế hoạch"), null=True, blank=True, **FIGURE)

@@ -20,7 +20,10 @@ def target_detail(request, year: int, code: str):
         TargetTerm.objects.filter(target=target)
         .select_related("element", "source_target")
         .prefetch_related(
-            Prefetch("element__assignments", queryset=Assignment.objects.select_related("unit").order_by("unit__order"))
+            Prefetch(
+                "element__assignments",
+                queryset=Assignment.objects.select_related("unit").order_by("unit__order"),
+            )
         )
         .order_by("role", "pk")
     )

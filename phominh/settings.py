@@ -4,8 +4,8 @@ DJANGO_ENV=production switches on the production defaults (DEBUG off, secrets an
 secure cookies, HSTS). Anything else is development: an SQLite file unless DATABASE_URL is set.
 """
 
-from pathlib import Path
 import os
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured

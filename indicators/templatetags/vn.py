@@ -57,3 +57,14 @@ def document_date(value: date) -> str:
 @register.filter(name="ngay_van_ban")
 def ngay_van_ban(value) -> str:
     return document_date(value) if value else ""
+
+
+def person_name(user) -> str:
+    """Vietnamese order: family and middle names first (Huỳnh Văn Tư), unlike get_full_name()."""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()
+
+
+@register.filter(name="ho_ten")
+def ho_ten(user) -> str:
+    return person_name(user) if user else ""

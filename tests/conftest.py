@@ -1,0 +1,114 @@
+"""Shared test fixtures: the real plan, the demo set, one user per role, and the browser."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from indicators.models import Profile, Unit
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in the same tests are
+# ordinary blocking calls, which Django would otherwise refuse inside a running loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+DEMO_PASSWORD = "PhoMinh@2024"
+
+
+@pytest.fixture
+def plan(db):
+    """The real 2024 plan, loaded from fixtures/plan_2024.json."""
+    from campaigns.models import Plan
+
+    call_command("loaddata", "plan_2024", verbosity=0)
+    return Plan.objects.get(year=2024)
+
+
+@pytest.fixture
+def demo(plan):
+    """The demo set on top of the plan: units, accounts, periods, baselines, values."""
+    call_command("loaddata", "demo_2024", verbosity=0)
+    return plan
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role, units=[...]) → a user with that role; role=None gives an account without one."""
+
+    def factory(role: str | None, units: list[Unit] | None = None, username: str | None = None, **extra):
+        User = get_user_model()
+        username = username or f"{role or 'norole'}_{User.objects.count() + 1}"
+        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, **extra)
+        if role:
+            profile = Profile.objects.create(user=user, role=role)
+            if units:
+                profile.units.set(units)
+        return user
+
+    return factory
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("PHOMINH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; skipped only where no Chromium is installed.
+
+    CI sets PHOMINH_REQUIRE_BROWSER=1 so that a missing browser fails the run instead of skipping.
+    """
+    path = chromium_path()
+    if not path:
+        if os.environ.get("PHOMINH_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (PHOMINH_REQUIRE_BROWSER=1) but was not found")
+        pytest.skip("Chromium is not installed: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def save(pg, name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+def login(page, live_server, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=current-user]", state="attached")

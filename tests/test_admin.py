@@ -1,0 +1,35 @@
+"""The admin site lists every model of the portal's apps."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+OUR_APPS = {"campaigns", "indicators", "awards"}
+
+
+def our_models():
+    return [m for m in admin.site._registry if m._meta.app_label in OUR_APPS]
+
+
+def test_every_model_of_our_apps_is_registered():
+    from django.apps import apps
+
+    for app in ("campaigns", "indicators"):
+        for model in apps.get_app_config(app).get_models():
+            assert model in admin.site._registry, model
+
+
+@pytest.mark.parametrize("model", our_models(), ids=lambda m: m._meta.label)
+def test_changelist_loads_with_few_queries(client, demo, make_user, model, django_assert_max_num_queries):
+    client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_admin_is_only_for_staff(client, demo, make_user):
+    client.force_login(make_user("office"))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]

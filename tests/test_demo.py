@@ -1,0 +1,61 @@
+"""The demo set: one account per role, realistic units, values only where a unit reports them."""
+
+import pytest
+from django.contrib.auth import authenticate
+
+from indicators.models import Assignment, Baseline, Profile, Report, ReportedValue, Unit
+
+from .conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_demo_account_per_role_with_the_readme_password(demo):
+    roles = set(Profile.objects.values_list("role", flat=True))
+    assert roles == {choice.value for choice in Profile.Role}
+    for username in ["chutich", "vanphong", "canbo", "totruong1", "hoidong", "quantri"]:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+
+
+def test_group_leaders_each_lead_exactly_their_group(demo):
+    leaders = Profile.objects.filter(role=Profile.Role.GROUP_LEADER).prefetch_related("units")
+    assert leaders.count() >= 8
+    for leader in leaders:
+        units = list(leader.units.all())
+        assert len(units) == 1 and units[0].kind == Unit.Kind.RESIDENTIAL_GROUP
+
+
+def test_unit_tree_has_the_ward_at_its_root_and_eight_groups(demo):
+    ward = Unit.objects.get(parent=None)
+    assert ward.kind == Unit.Kind.WARD
+    assert Unit.objects.filter(kind=Unit.Kind.RESIDENTIAL_GROUP).count() >= 8
+    for kind in ["office", "mass_org", "school", "health", "security"]:
+        assert Unit.objects.filter(kind=kind).exists(), kind
+
+
+def test_every_element_is_assigned_and_values_are_only_for_assigned_elements(demo):
+    assert not demo.data_elements.filter(assignments=None).exists()
+    assigned = set(Assignment.objects.values_list("unit_id", "element_id"))
+    values = ReportedValue.objects.values_list("report__unit_id", "element_id")
+    assert values.exists()
+    assert set(values) <= assigned
+
+
+def test_demo_has_three_quarters_and_baselines_for_the_giam_con_targets(demo):
+    assert sorted(set(Report.objects.values_list("period__quarter", flat=True))) == [1, 2, 3]
+    for code in ["XH-03", "XH-04", "XH-05", "XH-06"]:
+        assert Baseline.objects.filter(target__code=code).exists(), code
+    # "giảm còn": last year's result lies above this year's target
+    for baseline in Baseline.objects.filter(target__comparator="lte", target__kind="ratio"):
+        assert baseline.value > baseline.target.target_value
+
+
+def test_group_values_are_consistent_counts(demo):
+    for report in Report.objects.filter(unit__kind=Unit.Kind.RESIDENTIAL_GROUP).prefetch_related(
+        "values__element"
+    ):
+        v = {value.element.code: value.value for value in report.values.all()}
+        assert (
+            v["HO_NGHEO"] <= v["SO_HO"] and v["HO_VAN_HOA"] <= v["SO_HO"] and v["NGUOI_BHYT"] <= v["DAN_SO"]
+        )
+        assert all(value == value.to_integral_value() for value in v.values())
