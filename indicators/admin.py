@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    ActionLog,
     Assignment,
     Baseline,
     DataElement,
@@ -11,6 +12,7 @@ from .models import (
     Target,
     TargetTerm,
     Unit,
+    ValueChange,
 )
 
 
@@ -121,3 +123,31 @@ class ReportedValueAdmin(admin.ModelAdmin):
     list_filter = ["report__period", "element"]
     list_select_related = ["report__unit", "report__period__plan", "element"]
     search_fields = ["element__code", "report__unit__name"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The audit trail is written by the services only; nobody edits or deletes it here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ValueChange)
+class ValueChangeAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "report", "element", "old_value", "new_value", "user", "source"]
+    list_filter = ["source", "report__period"]
+    list_select_related = ["report__unit", "report__period__plan", "element", "user"]
+    search_fields = ["element__code", "report__unit__name", "user__username"]
+
+
+@admin.register(ActionLog)
+class ActionLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "content_type", "object_id", "user"]
+    list_filter = ["action"]
+    list_select_related = ["content_type", "user"]

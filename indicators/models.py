@@ -4,11 +4,13 @@ Units report *data values* (raw counts and amounts) per quarter; *targets* are c
 through their terms (DOMAIN.md §2). A unit never types a percentage it could compute from counts.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Figures: up to 16 digits before the decimal point (budget in đồng) and 4 after.
@@ -93,6 +95,12 @@ class ReportingPeriod(models.Model):
     opens_on = models.DateField(_("mở nhập liệu từ"))
     deadline = models.DateField(_("hạn nộp"))
     is_locked = models.BooleanField(_("đã khóa"), default=False)
+    reopened_until = models.DateField(
+        _("gia hạn nhập liệu đến"),
+        null=True,
+        blank=True,
+        help_text=_("Văn phòng mở lại kỳ đã quá hạn cho đến ngày này."),
+    )
 
     class Meta:
         verbose_name = _("kỳ báo cáo")
@@ -113,6 +121,17 @@ class ReportingPeriod(models.Model):
     @property
     def roman_quarter(self) -> str:
         return ["I", "II", "III", "IV"][self.quarter - 1]
+
+    @property
+    def effective_deadline(self) -> date:
+        """The deadline, or the office's extension when it is later."""
+        if self.reopened_until and self.reopened_until > self.deadline:
+            return self.reopened_until
+        return self.deadline
+
+    def is_open_on(self, day: date) -> bool:
+        """Entry is open from the opening date to the (extended) deadline, unless the period is locked."""
+        return not self.is_locked and self.opens_on <= day <= self.effective_deadline
 
 
 class DataElement(models.Model):
@@ -241,6 +260,14 @@ class Target(models.Model):
         default=Decimal(1),
         help_text=_("Tỷ lệ phần trăm: 100; năng suất tạ/ha từ tấn và ha: 10."),
     )
+    is_share = models.BooleanField(
+        _("tử số là một phần của mẫu số"),
+        default=True,
+        help_text=_(
+            "Với chỉ tiêu tỷ lệ: tử số không thể vượt mẫu số (hộ nghèo trong tổng số hộ). "
+            "Bỏ chọn khi có thể vượt (tuyển quân vượt chỉ tiêu)."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"))
 
     class Meta:
@@ -347,8 +374,35 @@ class Report(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    version = models.PositiveIntegerField(
+        _("phiên bản"), default=1, help_text=_("Tăng sau mỗi lần lưu, để phát hiện hai người sửa cùng lúc.")
+    )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người gửi"),
+    )
+    reviewed_at = models.DateTimeField(_("duyệt/trả lại lúc"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người duyệt/trả lại"),
+    )
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    reopened_until = models.DateField(
+        _("mở lại đến ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Văn phòng mở lại riêng báo cáo này (kể cả khi kỳ đã khóa) cho đến ngày này."),
+    )
 
     class Meta:
         verbose_name = _("báo cáo quý")
@@ -356,10 +410,20 @@ class Report(models.Model):
         ordering = ["period", "unit__order"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "period"], name="report_unique_unit_period"),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""), name="report_returned_has_reason"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.period}"
+
+    def is_late(self, today: date) -> bool:
+        """Submitted after the period's (extended) deadline, or still not submitted past it."""
+        deadline = self.period.effective_deadline
+        if self.submitted_at:
+            return timezone.localdate(self.submitted_at) > deadline
+        return today > deadline
 
 
 class ReportedValue(models.Model):
@@ -380,3 +444,59 @@ class ReportedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.element.code} = {self.value}"
+
+
+class ValueChange(models.Model):
+    """The audit trail of a reported figure: who changed it, when, from what to what, and why."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Nhập trên biểu mẫu")
+        IMPORT = "import", _("Nhập từ tệp Excel")
+        REOPEN = "reopen", _("Sửa sau khi mở lại")
+        ADMIN = "admin", _("Quản trị")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="changes")
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="changes")
+    old_value = models.DecimalField(_("giá trị cũ"), null=True, blank=True, **FIGURE)
+    new_value = models.DecimalField(_("giá trị mới"), null=True, blank=True, **FIGURE)
+    old_comment = models.TextField(_("ghi chú cũ"), blank=True)
+    new_comment = models.TextField(_("ghi chú mới"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người sửa")
+    )
+    changed_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices)
+    reason = models.TextField(_("lý do, ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử thay đổi số liệu")
+        verbose_name_plural = _("lịch sử thay đổi số liệu")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.element.code}: {self.old_value} → {self.new_value}"
+
+
+class ActionLog(models.Model):
+    """One row per workflow step (submitted, approved, returned, reopened, locked, reminded).
+
+    Written only through `indicators.audit.log_action`, never from signals or save().
+    """
+
+    action = models.CharField(_("hành động"), max_length=80, db_index=True)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    data = models.JSONField(_("chi tiết"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký thao tác")
+        verbose_name_plural = _("nhật ký thao tác")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

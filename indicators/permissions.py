@@ -4,19 +4,26 @@ Views and templates ask these functions; querysets are scoped with the `*_visibl
 forgotten check shows nothing rather than everything.
 """
 
-from django.db.models import QuerySet
+from datetime import date
 
-from .models import Profile, Unit
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from .models import Profile, Report, Unit
 
 Role = Profile.Role
+ENTERING_ROLES = {Role.OFFICE, Role.OFFICIAL, Role.GROUP_LEADER}
+REVIEWING_ROLES = {Role.LEADERSHIP, Role.OFFICE}
 
 
 def role_of(user) -> str | None:
     """The user's portal role, or None for anonymous users and accounts without a profile."""
     if not getattr(user, "is_authenticated", False):
         return None
-    profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
-    return profile.role if profile else None
+    try:
+        return user.profile.role
+    except Profile.DoesNotExist:
+        return None
 
 
 def has_role(user) -> bool:
@@ -36,9 +43,101 @@ def sees_all_units(user) -> bool:
     return role_of(user) in {Role.LEADERSHIP, Role.OFFICE, Role.ADMIN, Role.COUNCIL}
 
 
+def own_unit_ids(user) -> set[int]:
+    """The units the user works for (his group, or the units an official serves), cached per request."""
+    if not has_role(user):
+        return set()
+    cached = getattr(user, "_own_unit_ids", None)
+    if cached is None:
+        cached = set(user.profile.units.values_list("pk", flat=True))
+        user._own_unit_ids = cached
+    return cached
+
+
 def units_visible_to(user) -> QuerySet[Unit]:
     if sees_all_units(user):
         return Unit.objects.all()
     if has_role(user):
-        return Unit.objects.filter(people=user.profile)
+        return Unit.objects.filter(pk__in=own_unit_ids(user))
     return Unit.objects.none()
+
+
+def units_for_entry(user) -> QuerySet[Unit]:
+    """Units whose figures the user enters: his own units, for the roles that enter figures."""
+    if role_of(user) in ENTERING_ROLES:
+        return Unit.objects.filter(pk__in=own_unit_ids(user))
+    return Unit.objects.none()
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    if sees_all_units(user):
+        return Report.objects.all()
+    if has_role(user):
+        return Report.objects.filter(unit_id__in=own_unit_ids(user))
+    return Report.objects.none()
+
+
+def can_view_unit_reports(user, unit: Unit) -> bool:
+    return sees_all_units(user) or unit.pk in own_unit_ids(user)
+
+
+def report_is_open(report: Report, today: date) -> bool:
+    """Figures may change while the period is open, or while the office has reopened this report."""
+    if report.reopened_until and today <= report.reopened_until:
+        return True
+    return report.period.is_open_on(today)
+
+
+def can_edit_report(user, report: Report, *, today: date) -> bool:
+    return (
+        role_of(user) in ENTERING_ROLES
+        and report.unit_id in own_unit_ids(user)
+        and report.status in (Report.Status.DRAFT, Report.Status.RETURNED)
+        and report_is_open(report, today)
+    )
+
+
+def edit_refusal(user, report: Report, *, today: date) -> str:
+    """Why can_edit_report said no, in words for the user."""
+    if role_of(user) not in ENTERING_ROLES or report.unit_id not in own_unit_ids(user):
+        return _("Bạn không được nhập số liệu cho đơn vị này.")
+    if report.status == Report.Status.SUBMITTED:
+        return _("Báo cáo đã gửi, đang chờ duyệt: không sửa được nữa.")
+    if report.status == Report.Status.APPROVED:
+        return _("Báo cáo đã được duyệt. Muốn sửa, đề nghị Văn phòng - Thống kê mở lại.")
+    if report.period.is_locked:
+        return _("Kỳ báo cáo đã khóa. Muốn sửa, đề nghị Văn phòng - Thống kê mở lại.")
+    if today < report.period.opens_on:
+        return _("Kỳ báo cáo chưa mở (mở từ %(d)s).") % {"d": report.period.opens_on.strftime("%d/%m/%Y")}
+    return _("Đã quá hạn nộp (%(d)s). Muốn sửa, đề nghị Văn phòng - Thống kê mở lại.") % {
+        "d": report.period.effective_deadline.strftime("%d/%m/%Y")
+    }
+
+
+def can_review_report(user, report: Report) -> bool:
+    """Leadership and the office review any unit; an official the units he serves, never his own submission."""
+    if report.status != Report.Status.SUBMITTED:
+        return False
+    role = role_of(user)
+    if role in REVIEWING_ROLES:
+        return report.submitted_by_id != user.pk
+    if role == Role.OFFICIAL:
+        return report.unit_id in own_unit_ids(user) and report.submitted_by_id != user.pk
+    return False
+
+
+def review_refusal(user, report: Report) -> str:
+    if report.status != Report.Status.SUBMITTED:
+        return _("Chỉ duyệt hoặc trả lại báo cáo đang chờ duyệt.")
+    if report.submitted_by_id == user.pk:
+        return _("Không tự duyệt báo cáo do chính mình gửi.")
+    return _("Bạn không có quyền duyệt báo cáo của đơn vị này.")
+
+
+def can_reopen(user) -> bool:
+    """Reopening, locking, extending and reminding belong to the office."""
+    return role_of(user) == Role.OFFICE
+
+
+def can_follow_completeness(user) -> bool:
+    return role_of(user) in {Role.OFFICE, Role.LEADERSHIP}

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from campaigns.models import Plan
+from indicators.models import ReportingPeriod
 
 
 class Command(BaseCommand):
@@ -15,4 +19,9 @@ class Command(BaseCommand):
             self.stdout.write("Đã có dữ liệu kế hoạch, không nạp lại.")
             return
         call_command("loaddata", "plan_2024", "demo_2024", verbosity=1)
+        # The demo year lies in the past: extend quarter IV so that the demo accounts can enter figures.
+        period = ReportingPeriod.objects.get(plan__year=2024, quarter=4)
+        period.reopened_until = timezone.localdate() + timedelta(days=30)
+        period.save(update_fields=["reopened_until"])
         self.stdout.write(self.style.SUCCESS("Đã nạp Kế hoạch 05/KH-UBND năm 2024 và bộ dữ liệu minh họa."))
+        self.stdout.write(f"Quý IV/2024 được gia hạn nhập liệu (minh họa) đến {period.reopened_until:%d/%m/%Y}.")

@@ -1,0 +1,66 @@
+"""Helpers for the quarterly reporting tests: an open quarter, a unit's users, posting the form."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from indicators.models import DataElement, Report, ReportingPeriod, Unit
+
+
+def open_quarter(plan, quarter: int = 4) -> ReportingPeriod:
+    """Make a quarter of the demo year open for entry today (the demo year lies in the past)."""
+    today = timezone.localdate()
+    period = ReportingPeriod.objects.get(plan=plan, quarter=quarter)
+    period.opens_on = today - timedelta(days=5)
+    period.deadline = today + timedelta(days=10)
+    period.is_locked = False
+    period.reopened_until = None
+    period.save()
+    return period
+
+
+def entry_url(unit_code: str, quarter: int = 4, name: str = "report-entry", year: int = 2024) -> str:
+    return reverse(name, args=[year, quarter, unit_code])
+
+
+def group_payload(report_version: int, **overrides) -> dict[str, str]:
+    """A complete, plausible quarter for a residential group, keyed by element code; overrides by code."""
+    figures = {
+        "SO_HO": "600",
+        "HO_NGHEO": "15",
+        "HO_CAN_NGHEO": "17",
+        "HO_VAN_HOA": "560",
+        "HO_NUOC_SACH": "570",
+        "DAN_SO": "2.400",
+        "NGUOI_BHYT": "2.150",
+        "DAN_TRAU": "7",
+        "DAN_BO": "95",
+        "DAN_LON": "12",
+        "DAN_GA": "620",
+        "DAN_VIT": "1.900",
+    } | overrides
+    ids = dict(DataElement.objects.filter(code__in=figures).values_list("code", "pk"))
+    data = {"version": str(report_version)}
+    for code, text in figures.items():
+        data[f"v_{ids[code]}"] = text
+        data[f"c_{ids[code]}"] = ""
+    return data
+
+
+def comment(data: dict, code: str, text: str) -> dict:
+    pk = DataElement.objects.get(code=code).pk
+    return data | {f"c_{pk}": text}
+
+
+def value_of(unit_code: str, code: str, quarter: int = 4) -> Decimal | None:
+    report = Report.objects.filter(unit__code=unit_code, period__quarter=quarter).first()
+    if report is None:
+        return None
+    row = report.values.filter(element__code=code).first()
+    return row.value if row else None
+
+
+def unit(code: str) -> Unit:
+    return Unit.objects.get(code=code)
