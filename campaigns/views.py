@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
 from indicators import permissions
+from phominh.pdf import pdf_filename, pdf_response
 
 from .models import Plan
 from .selectors import plan_document
@@ -29,3 +30,24 @@ def plan_detail(request, year: int):
         raise PermissionDenied
     plan = get_object_or_404(Plan, year=year)
     return render(request, "campaigns/plan_detail.html", {"plan": plan, "blocks": plan_document(plan=plan)})
+
+
+def plan_pdf(request, year: int):
+    """The plan as the ward's official document (Decree 30 layout), to print or send on.
+
+    Built from the same plan_document() tree as the plan page, walked in reading order with the same two
+    levels of headings, so that the page and the printed plan cannot disagree; readable by the same
+    people as the page.
+    """
+    if not permissions.can_view_plan(request.user):
+        raise PermissionDenied
+    plan = get_object_or_404(Plan, year=year)
+    outline = []
+    for root in plan_document(plan=plan):
+        outline += [(root, 1)] + [(child, 2) for child in root.children]
+    return pdf_response(
+        template="pdf/plan.html",
+        context={"document": plan, "plan": plan, "outline": outline},
+        filename=pdf_filename(plan.document_type.lower(), plan.number, str(plan.year)),
+        request=request,
+    )
