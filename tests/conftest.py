@@ -18,19 +18,62 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DEMO_PASSWORD = "PhoMinh@2024"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """New passwords in tests are hashed cheaply; the demo's PBKDF2 hashes still verify."""
+    from django.test import override_settings
+
+    hashers = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real 2024 plan and the demo set once; each test then runs in a rolled-back transaction.
+
+    pytest-django runs these tests before the transactional (browser) ones, which flush the database
+    and load what they need themselves.
+    """
+    with django_db_blocker.unblock():
+        call_command("loaddata", "plan_2024", "demo_2024", verbosity=0)
+
+
 @pytest.fixture
 def plan(db):
-    """The real 2024 plan, loaded from fixtures/plan_2024.json."""
+    """The real 2024 plan (fixtures/plan_2024.json)."""
     from campaigns.models import Plan
 
-    call_command("loaddata", "plan_2024", verbosity=0)
     return Plan.objects.get(year=2024)
 
 
 @pytest.fixture
 def demo(plan):
     """The demo set on top of the plan: units, accounts, periods, baselines, values."""
-    call_command("loaddata", "demo_2024", verbosity=0)
+    return plan
+
+
+def strip_demo() -> None:
+    """Remove the demo's units, reports and baselines inside the running test's transaction.
+
+    For tests that build every figure themselves (the roll-up arithmetic): the rollback restores all.
+    """
+    from indicators.models import ActionLog, Baseline, Report, Unit
+
+    ActionLog.objects.all().delete()
+    Report.objects.all().delete()
+    Baseline.objects.all().delete()
+    while Unit.objects.exists():  # leaves first: a unit's parent is protected
+        Unit.objects.filter(children__isnull=True).delete()
+
+
+@pytest.fixture
+def bare_plan(plan):
+    """The real 2024 plan with none of the demo's units, reports or baselines."""
+    strip_demo()
     return plan
 
 

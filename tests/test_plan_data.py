@@ -200,12 +200,19 @@ def test_sections_contents_and_paragraphs_keep_the_seed_wording(plan):
         assert f"- {p.text}" in seed.lines()
 
 
-def test_plan_fixture_holds_no_demo_data(plan):
-    from django.contrib.auth import get_user_model
+def test_plan_fixture_holds_no_demo_data():
+    """Production loads plan_2024 alone: no accounts, units, reports or invented baselines in it."""
+    import json
+    from pathlib import Path
 
-    from indicators.models import Baseline, Report, Unit
-
-    assert not get_user_model().objects.exists()
-    assert not Unit.objects.exists()
-    assert not Report.objects.exists()
-    assert not Baseline.objects.exists()
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "plan_2024.json"
+    models = {obj["model"] for obj in json.loads(path.read_text(encoding="utf-8"))}
+    assert models == {
+        "campaigns.plan",
+        "campaigns.plansection",
+        "campaigns.planparagraph",
+        "campaigns.campaigncontent",
+        "indicators.dataelement",
+        "indicators.target",
+        "indicators.targetterm",
+    }

@@ -23,7 +23,9 @@ def test_form_lists_exactly_the_groups_elements_with_last_quarter(client, leader
     elements = set(unit("TDP-01").assignments.values_list("element__code", flat=True))
     rows = set(__import__("re").findall(r'data-element="([A-Z_0-9]+)"', html))
     assert rows == elements
-    q3_households = ReportedValue.objects.get(report__unit__code="TDP-01", report__period__quarter=3, element__code="SO_HO")
+    q3_households = ReportedValue.objects.get(
+        report__unit__code="TDP-01", report__period__quarter=3, element__code="SO_HO"
+    )
     assert f"{int(q3_households.value):,}".replace(",", ".") in html
     assert "Lĩnh vực kinh tế" in html and "Lĩnh vực xã hội" in html
     assert "XH-03" in html  # the target a figure feeds
@@ -45,7 +47,9 @@ def test_save_draft_reads_vietnamese_numbers_and_audits(client, leader):
 
 def test_bad_number_is_refused_next_to_its_field_and_nothing_is_saved(client, leader):
     client.force_login(leader)
-    response = client.post(entry_url("TDP-01"), group_payload(0, DAN_SO="2.4", HO_NGHEO="abc") | {"action": "save"})
+    response = client.post(
+        entry_url("TDP-01"), group_payload(0, DAN_SO="2.4", HO_NGHEO="abc") | {"action": "save"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "số thập phân viết bằng dấu phẩy" in html
@@ -72,7 +76,11 @@ def test_count_must_be_whole(client, leader):
 def test_submit_needs_every_figure(client, leader):
     client.force_login(leader)
     data = group_payload(0)
-    data = {k: v for k, v in data.items() if not k.startswith(f"v_{unit('TDP-01').assignments.get(element__code='DAN_GA').element_id}")}
+    data = {
+        k: v
+        for k, v in data.items()
+        if not k.startswith(f"v_{unit('TDP-01').assignments.get(element__code='DAN_GA').element_id}")
+    }
     client.post(entry_url("TDP-01"), data | {"action": "submit"}, follow=True)
     report = Report.objects.get(unit__code="TDP-01", period__quarter=4)
     assert report.status == Report.Status.DRAFT
@@ -86,12 +94,16 @@ def test_unusual_jump_needs_a_comment_to_submit(client, leader):
     assert "Cần ghi chú lý do" in response.content.decode()
     report = Report.objects.get(unit__code="TDP-01", period__quarter=4)
     assert report.status == Report.Status.DRAFT
-    data = comment(group_payload(report.version, DAN_BO="300"), "DAN_BO", "Hộ mới nhập đàn bò giống") | {"action": "submit"}
+    data = comment(group_payload(report.version, DAN_BO="300"), "DAN_BO", "Hộ mới nhập đàn bò giống") | {
+        "action": "submit"
+    }
     response = client.post(entry_url("TDP-01"), data, follow=True)
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED, response.content.decode()[:3000]
     assert report.submitted_by == leader and report.submitted_at is not None
-    assert ReportedValue.objects.get(report=report, element__code="DAN_BO").comment == "Hộ mới nhập đàn bò giống"
+    assert (
+        ReportedValue.objects.get(report=report, element__code="DAN_BO").comment == "Hộ mới nhập đàn bò giống"
+    )
 
 
 def test_submitted_report_is_read_only(client, leader):
@@ -101,7 +113,9 @@ def test_submitted_report_is_read_only(client, leader):
     assert report.status == Report.Status.SUBMITTED
     page = client.get(entry_url("TDP-01")).content.decode()
     assert 'data-testid="read-only"' in page and "đang chờ duyệt" in page
-    response = client.post(entry_url("TDP-01"), group_payload(report.version, DAN_SO="9.999") | {"action": "save"})
+    response = client.post(
+        entry_url("TDP-01"), group_payload(report.version, DAN_SO="9.999") | {"action": "save"}
+    )
     assert response.status_code == 403
     assert value_of("TDP-01", "DAN_SO") == 2400
 

@@ -45,7 +45,10 @@ def test_official_returns_with_reason_then_approves_after_resubmission(client, p
     client.post(entry_url("TDP-01", name="report-return"), {"reason": "Số hộ nghèo chưa khớp danh sách"})
     report.refresh_from_db()
     assert (report.status, report.return_reason, report.reviewed_by) == (
-        "returned", "Số hộ nghèo chưa khớp danh sách", people["official"])
+        "returned",
+        "Số hộ nghèo chưa khớp danh sách",
+        people["official"],
+    )
     client.force_login(people["leader"])
     page = client.get(entry_url("TDP-01")).content.decode()
     assert "Số hộ nghèo chưa khớp danh sách" in page
@@ -56,7 +59,9 @@ def test_official_returns_with_reason_then_approves_after_resubmission(client, p
     client.post(entry_url("TDP-01", name="report-approve"))
     report.refresh_from_db()
     assert report.status == Report.Status.APPROVED
-    actions = list(ActionLog.objects.filter(object_id=report.pk).order_by("at", "pk").values_list("action", flat=True))
+    actions = list(
+        ActionLog.objects.filter(object_id=report.pk).order_by("at", "pk").values_list("action", flat=True)
+    )
     assert actions == [
         "indicators.report.submitted",
         "indicators.report.returned",
@@ -97,7 +102,9 @@ def test_leader_cannot_touch_another_group_by_url_or_posted_ids(client, people):
 
     rice = DataElement.objects.get(code="SL_LUA")
     report = Report.objects.get(unit__code="TDP-02", period__quarter=4)
-    client.post(entry_url("TDP-02"), group_payload(report.version) | {f"v_{rice.pk}": "999", "action": "save"})
+    client.post(
+        entry_url("TDP-02"), group_payload(report.version) | {f"v_{rice.pk}": "999", "action": "save"}
+    )
     assert not report.values.filter(element=rice).exists()
 
 
@@ -113,7 +120,9 @@ def test_locked_period_refuses_changes_until_the_office_reopens(client, people, 
     assert response.status_code == 403 and value_of("TDP-01", "DAN_SO") == 2400
     client.force_login(people["office"])
     until = (timezone.localdate() + timedelta(days=3)).isoformat()
-    client.post(entry_url("TDP-01", name="report-reopen"), {"reason": "Bổ sung số liệu dân số", "until": until})
+    client.post(
+        entry_url("TDP-01", name="report-reopen"), {"reason": "Bổ sung số liệu dân số", "until": until}
+    )
     report = Report.objects.get(unit__code="TDP-01", period__quarter=4)
     assert report.reopened_until is not None
     client.force_login(people["leader"])
@@ -215,6 +224,12 @@ def test_completeness_and_reminders(client, people, django_capture_on_commit_cal
 
 
 def test_completeness_is_for_office_and_leadership(client, people):
-    for who, status in [("office", 200), ("leadership", 200), ("leader", 403), ("official", 403), ("council", 403)]:
+    for who, status in [
+        ("office", 200),
+        ("leadership", 200),
+        ("leader", 403),
+        ("official", 403),
+        ("council", 403),
+    ]:
         client.force_login(people[who])
         assert client.get(reverse("completeness", args=[2024, 4])).status_code == status, who

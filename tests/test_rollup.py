@@ -29,7 +29,17 @@ from indicators.rollup import (
     rollup,
 )
 
+from .conftest import strip_demo
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _only_this_tests_figures(request, db):
+    """Tests that build their own figures start without the demo's units and reports."""
+    if "demo" not in request.fixturenames:
+        strip_demo()
+
 
 D = Decimal
 

@@ -64,15 +64,19 @@ def test_counts_must_be_whole_and_levels_within_range():
 @pytest.mark.django_db
 def test_a_numerator_never_exceeds_its_denominator(plan):
     elements = list(
-        DataElement.objects.filter(code__in=["SO_HO", "HO_NGHEO", "TQ_CHI_TIEU", "TQ_GIAO_QUAN"]).prefetch_related(
-            "terms__target__terms"
-        )
+        DataElement.objects.filter(
+            code__in=["SO_HO", "HO_NGHEO", "TQ_CHI_TIEU", "TQ_GIAO_QUAN"]
+        ).prefetch_related("terms__target__terms")
     )
     ids = {e.code: e.pk for e in elements}
     issues = check_report(
         elements=elements,
-        values={ids["SO_HO"]: Decimal(100), ids["HO_NGHEO"]: Decimal(101), ids["TQ_CHI_TIEU"]: Decimal(20),
-                ids["TQ_GIAO_QUAN"]: Decimal(22)},
+        values={
+            ids["SO_HO"]: Decimal(100),
+            ids["HO_NGHEO"]: Decimal(101),
+            ids["TQ_CHI_TIEU"]: Decimal(20),
+            ids["TQ_GIAO_QUAN"]: Decimal(22),
+        },
         previous={},
     )
     assert list(issues.errors) == [ids["HO_NGHEO"]]  # recruits above quota are allowed (QP-01 is not a share)
