@@ -16,6 +16,19 @@ from .models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The audit trail is written by the services only; nobody edits or deletes it here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent", "order", "is_active"]
@@ -104,13 +117,22 @@ class BaselineAdmin(admin.ModelAdmin):
 
 
 class ReportedValueInline(admin.TabularInline):
+    """Figures change only through the entry form and the services, which keep the audit trail."""
+
     model = ReportedValue
     extra = 0
-    autocomplete_fields = ["element"]
+    fields = ["element", "value", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     list_display = ["unit", "period", "status", "version", "updated_at"]
     list_filter = ["period", "status", "unit__kind"]
     list_select_related = ["unit", "period__plan"]
@@ -118,24 +140,11 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportedValue)
-class ReportedValueAdmin(admin.ModelAdmin):
+class ReportedValueAdmin(ReadOnlyAdmin):
     list_display = ["report", "element", "value"]
     list_filter = ["report__period", "element"]
     list_select_related = ["report__unit", "report__period__plan", "element"]
     search_fields = ["element__code", "report__unit__name"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The audit trail is written by the services only; nobody edits or deletes it here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ValueChange)

@@ -69,7 +69,9 @@ class ReportEntryForm(forms.Form):
                     label=label,
                     required=False,
                     max_length=40,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "figure"}),
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "decimal", "autocomplete": "off", "class": "figure"}
+                    ),
                 )
             self.fields[f"v_{element.pk}"] = value_field
             self.fields[f"c_{element.pk}"] = forms.CharField(
@@ -116,7 +118,9 @@ class ReportEntryForm(forms.Form):
         from .services import Entry
 
         return {
-            element: Entry(self.values.get(element.pk), (self.cleaned_data.get(f"c_{element.pk}") or "").strip())
+            element: Entry(
+                self.values.get(element.pk), (self.cleaned_data.get(f"c_{element.pk}") or "").strip()
+            )
             for element in self.elements
         }
 

@@ -127,9 +127,7 @@ def report_entry(request, year: int, quarter: int, unit_code: str):
                     services.submit_report(report=report, user=request.user, today=today)
                     messages.success(request, _("Đã lưu và gửi báo cáo %(p)s để duyệt.") % {"p": period})
                 else:
-                    messages.success(
-                        request, _("Đã lưu nháp (%(n)s số liệu thay đổi).") % {"n": changed}
-                    )
+                    messages.success(request, _("Đã lưu nháp (%(n)s số liệu thay đổi).") % {"n": changed})
                 return redirect(_entry_url(period, unit))
             except services.ConflictError as error:
                 messages.error(request, str(error))
@@ -159,6 +157,7 @@ def report_entry(request, year: int, quarter: int, unit_code: str):
         "reason_form": ReasonForm(),
         "reopen_form": ReopenForm(initial={"until": today + timezone.timedelta(days=7)}),
         "late": report.is_late(today) if report.pk else today > period.effective_deadline,
+        "period_open": permissions.report_is_open(report, today),
     }
     return render(request, "indicators/report_entry.html", context, status=status)
 
@@ -236,7 +235,14 @@ def report_history(request, year: int, quarter: int, unit_code: str, element_cod
     return render(
         request,
         "indicators/report_history.html",
-        {"period": period, "unit": unit, "report": report, "element": element, "changes": list(changes), "actions": actions},
+        {
+            "period": period,
+            "unit": unit,
+            "report": report,
+            "element": element,
+            "changes": list(changes),
+            "actions": actions,
+        },
     )
 
 
@@ -287,11 +293,13 @@ def period_remind(request, year: int, quarter: int):
         raise PermissionDenied
     period = _period(year, quarter)
     done = set(
-        Report.objects.filter(period=period, status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED]).values_list(
-            "unit_id", flat=True
-        )
+        Report.objects.filter(
+            period=period, status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED]
+        ).values_list("unit_id", flat=True)
     )
-    pending = list(Unit.objects.filter(assignments__element__plan=period.plan).exclude(pk__in=done).distinct())
+    pending = list(
+        Unit.objects.filter(assignments__element__plan=period.plan).exclude(pk__in=done).distinct()
+    )
     try:
         sent = services.send_reminders(period=period, user=request.user, units=pending)
         messages.success(
@@ -309,7 +317,9 @@ def period_lock(request, year: int, quarter: int):
     period = _period(year, quarter)
     lock = request.POST.get("lock") == "1"
     try:
-        services.set_period_lock(period=period, user=request.user, locked=lock, reason=request.POST.get("reason", ""))
+        services.set_period_lock(
+            period=period, user=request.user, locked=lock, reason=request.POST.get("reason", "")
+        )
         messages.success(request, _("Đã khóa kỳ báo cáo.") if lock else _("Đã mở khóa kỳ báo cáo."))
     except services.ReportError as error:
         messages.error(request, str(error))
@@ -327,7 +337,10 @@ def period_extend(request, year: int, quarter: int):
         return redirect(_completeness_url(period))
     try:
         services.extend_period(
-            period=period, user=request.user, until=form.cleaned_data["until"], reason=form.cleaned_data["reason"]
+            period=period,
+            user=request.user,
+            until=form.cleaned_data["until"],
+            reason=form.cleaned_data["reason"],
         )
         messages.success(request, _("Đã gia hạn nhập liệu."))
     except services.ReportError as error:

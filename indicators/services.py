@@ -81,10 +81,14 @@ def save_values(
         _check_version(report, version)
         if not permissions.can_edit_report(user, report, today=today):
             raise ReportError(permissions.edit_refusal(user, report, today=today))
-        assigned = set(unit.assignments.filter(element__plan=period.plan).values_list("element_id", flat=True))
+        assigned = set(
+            unit.assignments.filter(element__plan=period.plan).values_list("element_id", flat=True)
+        )
         stray = [e.code for e in entries if e.pk not in assigned]
         if stray:
-            raise ReportError(_("Đơn vị không được phân công báo cáo: %(codes)s.") % {"codes": ", ".join(stray)})
+            raise ReportError(
+                _("Đơn vị không được phân công báo cáo: %(codes)s.") % {"codes": ", ".join(stray)}
+            )
         existing = {v.element_id: v for v in report.values.all()}
         create, update, delete, changes = [], [], [], []
         if report.reopened_until and source == ValueChange.Source.FORM:
@@ -99,7 +103,9 @@ def save_values(
             if entry.value is None:
                 delete.append(current.pk)
             elif current is None:
-                create.append(ReportedValue(report=report, element=element, value=entry.value, comment=entry.comment))
+                create.append(
+                    ReportedValue(report=report, element=element, value=entry.value, comment=entry.comment)
+                )
             else:
                 current.value, current.comment = entry.value, entry.comment
                 update.append(current)
@@ -158,17 +164,29 @@ def submit_report(*, report: Report, user, version: int | None = None, today: da
         )
         if issues.errors:
             raise ReportError(_("Số liệu còn lỗi, chưa gửi được. Hãy sửa các ô được đánh dấu."))
-        unexplained = [e.name for e in elements if e.pk in issues.warnings and not values[e.pk].comment.strip()]
+        unexplained = [
+            e.name for e in elements if e.pk in issues.warnings and not values[e.pk].comment.strip()
+        ]
         if unexplained:
             raise ReportError(
-                _("Cần ghi chú lý do cho số liệu bất thường trước khi gửi: %(names)s.") % {"names": "; ".join(unexplained)}
+                _("Cần ghi chú lý do cho số liệu bất thường trước khi gửi: %(names)s.")
+                % {"names": "; ".join(unexplained)}
             )
         report.status = Report.Status.SUBMITTED
         report.submitted_at = timezone.now()
         report.submitted_by = user
         report.reopened_until = None
         report.version += 1
-        report.save(update_fields=["status", "submitted_at", "submitted_by", "reopened_until", "version", "updated_at"])
+        report.save(
+            update_fields=[
+                "status",
+                "submitted_at",
+                "submitted_by",
+                "reopened_until",
+                "version",
+                "updated_at",
+            ]
+        )
         log_action(report, "indicators.report.submitted", user, {"version": report.version})
         return report
 
@@ -182,7 +200,9 @@ def approve_report(*, report: Report, user) -> Report:
         report.reviewed_at, report.reviewed_by = timezone.now(), user
         report.return_reason = ""
         report.version += 1
-        report.save(update_fields=["status", "reviewed_at", "reviewed_by", "return_reason", "version", "updated_at"])
+        report.save(
+            update_fields=["status", "reviewed_at", "reviewed_by", "return_reason", "version", "updated_at"]
+        )
         log_action(report, "indicators.report.approved", user)
         return report
 
@@ -199,7 +219,9 @@ def return_report(*, report: Report, user, reason: str) -> Report:
         report.reviewed_at, report.reviewed_by = timezone.now(), user
         report.return_reason = reason
         report.version += 1
-        report.save(update_fields=["status", "reviewed_at", "reviewed_by", "return_reason", "version", "updated_at"])
+        report.save(
+            update_fields=["status", "reviewed_at", "reviewed_by", "return_reason", "version", "updated_at"]
+        )
         log_action(report, "indicators.report.returned", user, {"reason": reason})
         return report
 
@@ -238,7 +260,12 @@ def set_period_lock(*, period: ReportingPeriod, user, locked: bool, reason: str 
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         period.is_locked = locked
         period.save(update_fields=["is_locked"])
-        log_action(period, "indicators.period.locked" if locked else "indicators.period.unlocked", user, {"reason": reason})
+        log_action(
+            period,
+            "indicators.period.locked" if locked else "indicators.period.unlocked",
+            user,
+            {"reason": reason},
+        )
         return period
 
 
@@ -275,7 +302,9 @@ def send_reminders(*, period: ReportingPeriod, user, units: list[Unit]) -> int:
         raise ReportError(_("Chỉ Văn phòng - Thống kê được gửi nhắc nhở."))
     from .models import Profile
 
-    people = Profile.objects.filter(units__in=units).select_related("user").prefetch_related("units").distinct()
+    people = (
+        Profile.objects.filter(units__in=units).select_related("user").prefetch_related("units").distinct()
+    )
     messages = []
     for profile in people:
         if not profile.user.email:
@@ -289,7 +318,8 @@ def send_reminders(*, period: ReportingPeriod, user, units: list[Unit]) -> int:
                     "Hạn nộp: %(deadline)s.\n\nVăn phòng - Thống kê UBND phường Phổ Minh"
                 )
                 % {
-                    "name": f"{profile.user.last_name} {profile.user.first_name}".strip() or profile.user.username,
+                    "name": f"{profile.user.last_name} {profile.user.first_name}".strip()
+                    or profile.user.username,
                     "units": names,
                     "period": period,
                     "deadline": period.effective_deadline.strftime("%d/%m/%Y"),
@@ -300,8 +330,10 @@ def send_reminders(*, period: ReportingPeriod, user, units: list[Unit]) -> int:
         )
     with transaction.atomic():
         log_action(
-            period, "indicators.period.reminded", user, {"units": [u.code for u in units], "emails": len(messages)}
+            period,
+            "indicators.period.reminded",
+            user,
+            {"units": [u.code for u in units], "emails": len(messages)},
         )
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
     return len(messages)
-

@@ -36,13 +36,16 @@ def parse_number(text: str) -> Decimal | None:
     elif not _PLAIN.match(body):
         if re.match(r"^\d+\.\d{1,2}$", body) or re.match(r"^\d+\.\d{4,}$", body):
             raise ValidationError(
-                _("“%(text)s”: dấu chấm dùng để phân cách hàng nghìn; số thập phân viết bằng dấu phẩy (ví dụ 2,57).")
+                _(
+                    "“%(text)s”: dấu chấm dùng để phân cách hàng nghìn; số thập phân viết bằng dấu phẩy (ví dụ 2,57)."
+                )
                 % {"text": text.strip()},
                 code="ambiguous",
             )
         if re.match(r"^\d{1,3}(,\d{3}){2,}$", body):
             raise ValidationError(
-                _("“%(text)s”: hàng nghìn phân cách bằng dấu chấm (ví dụ 6.599.100.000).") % {"text": text.strip()},
+                _("“%(text)s”: hàng nghìn phân cách bằng dấu chấm (ví dụ 6.599.100.000).")
+                % {"text": text.strip()},
                 code="ambiguous",
             )
         raise ValidationError(
@@ -64,9 +67,15 @@ def parse_number(text: str) -> Decimal | None:
 
 def check_value(element: DataElement, value: Decimal) -> None:
     """The rules of one figure on its own: whole counts, yes/no, levels, the element's maximum."""
-    if element.value_type in (DataElement.ValueType.COUNT, DataElement.ValueType.LEVEL, DataElement.ValueType.YES_NO):
+    if element.value_type in (
+        DataElement.ValueType.COUNT,
+        DataElement.ValueType.LEVEL,
+        DataElement.ValueType.YES_NO,
+    ):
         if value != value.to_integral_value():
-            raise ValidationError(_("Phải là số nguyên (đang là %(v)s).") % {"v": format_number(value)}, code="whole")
+            raise ValidationError(
+                _("Phải là số nguyên (đang là %(v)s).") % {"v": format_number(value)}, code="whole"
+            )
     if element.max_value is not None and value > element.max_value:
         raise ValidationError(
             _("Không được lớn hơn %(max)s.") % {"max": format_number(element.max_value)}, code="max"
@@ -124,7 +133,12 @@ def check_report(
             issues.error(
                 numerator.pk,
                 _("“%(num)s” (%(n)s) không thể lớn hơn “%(den)s” (%(d)s).")
-                % {"num": numerator.name, "n": format_number(num), "den": denominator.name, "d": format_number(den)},
+                % {
+                    "num": numerator.name,
+                    "n": format_number(num),
+                    "den": denominator.name,
+                    "d": format_number(den),
+                },
             )
     for element in elements:
         value, before = values.get(element.pk), previous.get(element.pk)

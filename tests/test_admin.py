@@ -33,3 +33,36 @@ def test_admin_is_only_for_staff(client, demo, make_user):
     client.force_login(make_user("office"))
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("model", ["report", "reportedvalue", "valuechange", "actionlog"])
+def test_reported_figures_and_their_audit_cannot_be_edited_in_the_admin(client, demo, make_user, model):
+    """Figures change only through the services, which write the audit trail."""
+    from indicators.audit import log_action
+    from indicators.models import Report, ReportedValue, ValueChange
+
+    admin_user = make_user("admin", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    value = ReportedValue.objects.select_related("report").first()
+    obj = {
+        "report": lambda: value.report,
+        "reportedvalue": lambda: value,
+        "valuechange": lambda: ValueChange.objects.create(
+            report=value.report,
+            element=value.element,
+            old_value=1,
+            new_value=2,
+            user=admin_user,
+            source="form",
+        ),
+        "actionlog": lambda: log_action(value.report, "indicators.report.approved", admin_user),
+    }[model]()
+    change = reverse(f"admin:indicators_{model}_change", args=[obj.pk])
+    assert client.post(change, {}).status_code == 403
+    assert client.get(reverse(f"admin:indicators_{model}_add")).status_code == 403
+    assert (
+        client.post(reverse(f"admin:indicators_{model}_delete", args=[obj.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    assert Report.objects.filter(pk=value.report_id, status=value.report.status).exists()

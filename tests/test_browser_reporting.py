@@ -1,0 +1,92 @@
+"""A group leader enters and submits a quarter on a phone; an official returns it, then approves it."""
+
+import pytest
+from django.core.management import call_command
+
+from indicators.models import Report
+
+from .conftest import login
+from .reporting import open_quarter
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FIGURES = {
+    "SO_HO": "612",
+    "HO_NGHEO": "15",
+    "HO_CAN_NGHEO": "17",
+    "HO_VAN_HOA": "570",
+    "HO_NUOC_SACH": "580",
+    "DAN_SO": "2.420",
+    "NGUOI_BHYT": "2.190",
+    "DAN_TRAU": "7",
+    "DAN_BO": "96",
+    "DAN_LON": "11",
+    "DAN_GA": "615",
+    "DAN_VIT": "1.880",
+}
+
+
+@pytest.fixture
+def live(live_server):
+    call_command("loaddata", "plan_2024", "demo_2024", verbosity=0)
+    from campaigns.models import Plan
+
+    open_quarter(Plan.objects.get(year=2024))
+    return live_server
+
+
+def field(page, code: str):
+    return page.locator(f"div[data-element='{code}'] input[name^='v_']")
+
+
+def test_leader_submits_official_returns_then_approves(page, live, screenshot):
+    url = f"{live.url}/so-lieu/2024/q4/TDP-01/"
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live, "totruong1")
+    page.goto(f"{live.url}/so-lieu/")
+    page.click("[data-testid=my-reports] a >> nth=3")  # quarter IV of his group
+    assert page.url == url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for code, text in FIGURES.items():
+        field(page, code).fill(text)
+    field(page, "HO_NGHEO").fill("2.5")  # an ambiguous figure is refused, not guessed
+    page.click("button[value=save]")
+    assert "số thập phân viết bằng dấu phẩy" in page.inner_text("div[data-element='HO_NGHEO']")
+    assert "Đã hiểu là: 2.420 người" in page.inner_text("div[data-element='DAN_SO']")
+    field(page, "HO_NGHEO").fill("15")
+    screenshot(page, "entry-phone-before-submit")
+    page.click("button[value=submit]")
+    assert "Đã lưu và gửi báo cáo" in page.inner_text("main")
+    assert "Đã gửi" in page.inner_text("[data-testid=report-status]")
+    screenshot(page, "entry-phone-submitted")
+
+    page.click("text=Đăng xuất") if page.is_visible("text=Đăng xuất") else page.goto(f"{live.url}/dang-nhap/")
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, live, "canbo_vhxh")
+    page.goto(f"{live.url}/so-lieu/")
+    page.click("[data-testid=review-queue] a:has-text('Tổ dân phố 1 — Quý IV')")
+    page.fill("textarea[name=reason]", "Số hộ nước sạch chưa khớp sổ theo dõi")
+    page.click("text=Trả lại để sửa")
+    page.wait_for_selector("text=Đã trả lại báo cáo")
+    screenshot(page, "entry-returned")
+    assert Report.objects.get(unit__code="TDP-01", period__quarter=4).status == "returned"
+
+    page.context.clear_cookies()
+    login(page, live, "totruong1")
+    page.goto(url)
+    assert "Số hộ nước sạch chưa khớp sổ theo dõi" in page.inner_text("[data-testid=return-reason]")
+    field(page, "HO_NUOC_SACH").fill("575")
+    page.click("button[value=submit]")
+    assert "Đã gửi" in page.inner_text("[data-testid=report-status]")
+
+    page.context.clear_cookies()
+    login(page, live, "canbo_vhxh")
+    page.goto(url)
+    page.click("[data-testid=review-box] button:has-text('Duyệt')")
+    assert "Đã duyệt" in page.inner_text("[data-testid=report-status]")
+    screenshot(page, "entry-approved")
+    report = Report.objects.get(unit__code="TDP-01", period__quarter=4)
+    assert report.status == "approved"
+    assert report.values.get(element__code="HO_NUOC_SACH").value == 575
+    assert report.values.get(element__code="DAN_SO").value == 2420
