@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import CampaignContent, Plan, PlanParagraph, PlanSection
+from .models import (
+    CampaignContent,
+    Commitment,
+    Covenant,
+    CovenantMember,
+    Plan,
+    PlanParagraph,
+    PlanSection,
+    Pledge,
+    PledgedPerson,
+    PledgeWindow,
+)
 
 
 class CampaignContentInline(admin.StackedInline):
@@ -41,3 +52,65 @@ class CampaignContentAdmin(admin.ModelAdmin):
     list_display = ["plan", "number", "short_title"]
     list_filter = ["plan"]
     search_fields = ["short_title", "text"]
+
+
+@admin.register(PledgeWindow)
+class PledgeWindowAdmin(admin.ModelAdmin):
+    list_display = ["plan", "opens_on", "closes_on"]
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+    fields = ["target", "committed_value", "baseline", "text"]
+    autocomplete_fields = ["target"]
+
+
+class PledgedPersonInline(admin.TabularInline):
+    model = PledgedPerson
+    extra = 0
+
+
+@admin.register(Pledge)
+class PledgeAdmin(admin.ModelAdmin):
+    list_display = ["unit", "plan", "status", "collective_title", "household_count", "submitted_at", "acknowledged_at"]
+    list_filter = ["plan", "status", "unit__kind"]
+    list_select_related = ["unit", "plan", "collective_title"]
+    search_fields = ["unit__name", "unit__code"]
+    readonly_fields = ["status", "version", "submitted_at", "submitted_by", "acknowledged_at", "acknowledged_by"]
+    inlines = [PledgedPersonInline, CommitmentInline]
+
+
+@admin.register(PledgedPerson)
+class PledgedPersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "position", "title", "pledge"]
+    list_filter = ["title"]
+    list_select_related = ["title", "pledge__unit", "pledge__plan"]
+    search_fields = ["full_name"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "pledge", "covenant", "target", "committed_value"]
+    list_select_related = ["pledge__unit", "pledge__plan", "covenant", "target"]
+    autocomplete_fields = ["target"]
+
+
+class CovenantMemberInline(admin.TabularInline):
+    model = CovenantMember
+    extra = 0
+    readonly_fields = ["confirmed_at", "confirmed_by"]
+
+
+@admin.register(Covenant)
+class CovenantAdmin(admin.ModelAdmin):
+    list_display = ["title", "plan", "lead_unit", "status", "created_at"]
+    list_filter = ["plan", "status"]
+    list_select_related = ["plan", "lead_unit"]
+    inlines = [CovenantMemberInline]
+
+
+@admin.register(CovenantMember)
+class CovenantMemberAdmin(admin.ModelAdmin):
+    list_display = ["covenant", "unit", "confirmed_at", "confirmed_by"]
+    list_select_related = ["covenant", "unit", "confirmed_by"]

@@ -4,6 +4,7 @@ A plan is one year. Its text is kept paragraph by paragraph so that the portal c
 as it was issued; next year's plan is made by copying one, never by editing history.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -123,3 +124,202 @@ class CampaignContent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.short_title}"
+
+
+class PledgeWindow(models.Model):
+    """When units may register their pledges for a plan year (set by the office)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="pledge_window")
+    opens_on = models.DateField(_("mở đăng ký từ"))
+    closes_on = models.DateField(_("hạn đăng ký"))
+
+    class Meta:
+        verbose_name = _("thời hạn đăng ký thi đua")
+        verbose_name_plural = _("thời hạn đăng ký thi đua")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="pledgewindow_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.year}: {self.opens_on:%d/%m/%Y} – {self.closes_on:%d/%m/%Y}"
+
+    def is_open_on(self, day) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+
+class Pledge(models.Model):
+    """A unit's registration for the year (đăng ký thi đua): titles aimed for and commitments."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đã gửi")
+        ACKNOWLEDGED = "acknowledged", _("Văn phòng đã tiếp nhận")
+        RETURNED = "returned", _("Bị trả lại")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="pledges")
+    unit = models.ForeignKey("indicators.Unit", on_delete=models.PROTECT, related_name="pledges")
+    collective_title = models.ForeignKey(
+        "awards.Title",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("danh hiệu tập thể đăng ký"),
+    )
+    household_count = models.PositiveIntegerField(
+        _("số hộ đăng ký Gia đình văn hóa"), null=True, blank=True
+    )
+    households = models.TextField(_("danh sách hộ đăng ký"), blank=True, help_text=_("Mỗi dòng một hộ."))
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    reopened_until = models.DateField(_("mở lại đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đăng ký thi đua")
+        verbose_name_plural = _("đăng ký thi đua")
+        ordering = ["plan", "unit__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit"], name="pledge_one_per_unit_and_year"),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""), name="pledge_returned_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.plan.year}"
+
+    def household_lines(self) -> list[str]:
+        return [line.strip() for line in self.households.splitlines() if line.strip()]
+
+
+class PledgedPerson(models.Model):
+    """A person of the unit who registers for an individual title."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="people")
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    position = models.CharField(_("chức vụ"), max_length=120, blank=True)
+    title = models.ForeignKey("awards.Title", on_delete=models.PROTECT, related_name="+", verbose_name=_("danh hiệu"))
+
+    class Meta:
+        verbose_name = _("cá nhân đăng ký")
+        verbose_name_plural = _("cá nhân đăng ký")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} — {self.title}"
+
+
+class Commitment(models.Model):
+    """One commitment of a pledge or a covenant: a catalogue target with the unit's own figure, or text.
+
+    Exactly one of `pledge` and `covenant` is set; a figure commitment names a target, a free-text one
+    only has text.
+    """
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, null=True, blank=True, related_name="commitments")
+    covenant = models.ForeignKey(
+        "Covenant", on_delete=models.CASCADE, null=True, blank=True, related_name="commitments"
+    )
+    target = models.ForeignKey(
+        "indicators.Target", on_delete=models.PROTECT, null=True, blank=True, related_name="commitments"
+    )
+    committed_value = models.DecimalField(
+        _("chỉ tiêu đăng ký"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    baseline = models.DecimalField(
+        _("kết quả năm trước của đơn vị"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Cần cho chỉ tiêu “giảm còn”."),
+    )
+    text = models.TextField(_("nội dung cam kết"), blank=True)
+
+    class Meta:
+        verbose_name = _("cam kết")
+        verbose_name_plural = _("cam kết")
+        ordering = ["target__order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pledge__isnull=False, covenant__isnull=True)
+                | Q(pledge__isnull=True, covenant__isnull=False),
+                name="commitment_pledge_xor_covenant",
+            ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=False, committed_value__isnull=False) | (Q(target__isnull=True) & ~Q(text="")),
+                name="commitment_figure_or_text",
+            ),
+            models.CheckConstraint(
+                condition=Q(committed_value__isnull=True) | Q(committed_value__gte=0),
+                name="commitment_value_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["pledge", "target"], condition=Q(target__isnull=False), name="commitment_target_once_per_pledge"
+            ),
+            models.UniqueConstraint(
+                fields=["covenant", "target"],
+                condition=Q(target__isnull=False),
+                name="commitment_target_once_per_covenant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text or f"{self.target.code}: {self.committed_value}"
+
+
+class Covenant(models.Model):
+    """A covenant (giao ước thi đua) signed by a cluster of units around shared commitments."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        OPEN = "open", _("Đang lấy xác nhận")
+        SIGNED = "signed", _("Đã ký kết")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="covenants")
+    title = models.CharField(_("tên giao ước"), max_length=300)
+    text = models.TextField(_("nội dung giao ước"))
+    lead_unit = models.ForeignKey(
+        "indicators.Unit", on_delete=models.PROTECT, related_name="led_covenants", verbose_name=_("đơn vị chủ trì")
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giao ước thi đua")
+        verbose_name_plural = _("giao ước thi đua")
+        ordering = ["plan", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CovenantMember(models.Model):
+    """A unit that takes part in a covenant, and its confirmation."""
+
+    covenant = models.ForeignKey(Covenant, on_delete=models.CASCADE, related_name="members")
+    unit = models.ForeignKey("indicators.Unit", on_delete=models.PROTECT, related_name="covenant_memberships")
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("đơn vị tham gia giao ước")
+        verbose_name_plural = _("đơn vị tham gia giao ước")
+        ordering = ["unit__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["covenant", "unit"], name="covenant_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.covenant} — {self.unit}"

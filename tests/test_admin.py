@@ -15,7 +15,7 @@ def our_models():
 def test_every_model_of_our_apps_is_registered():
     from django.apps import apps
 
-    for app in ("campaigns", "indicators"):
+    for app in ("campaigns", "indicators", "awards"):
         for model in apps.get_app_config(app).get_models():
             assert model in admin.site._registry, model
 
