@@ -140,6 +140,19 @@ def _element_totals(*, plan, up_to_quarter, unit_ids, include_submitted) -> _Ele
             stocks[(row["element_id"], row["stock_unit"])][row["quarter"]] = row["total"]
         else:
             values[key] = values.get(key, Decimal(0)) + row["total"]
+    _add_stocks(values, stocks, up_to_quarter)
+    return _ElementTotals(values=values, reported=reported)
+
+
+def _add_stocks(
+    values: dict[tuple[int, int], Decimal],
+    stocks: dict[tuple[int, int], dict[int, Decimal]],
+    up_to_quarter: int,
+) -> None:
+    """Add each unit's stock, carried forward from its own latest quarter, to `values` (in place).
+
+    ``stocks`` maps (element_id, unit_id) to that unit's {quarter: value}; see `element_totals`.
+    """
     for (element_id, _unit_id), by_quarter in stocks.items():
         latest = None
         for quarter in range(1, up_to_quarter + 1):
@@ -147,7 +160,6 @@ def _element_totals(*, plan, up_to_quarter, unit_ids, include_submitted) -> _Ele
             if latest is not None:
                 key = (element_id, quarter)
                 values[key] = values.get(key, Decimal(0)) + latest
-    return _ElementTotals(values=values, reported=reported)
 
 
 def element_totals(
@@ -455,3 +467,124 @@ def rollup(
             )
         )
     return results
+
+
+# --- drill-down: one target, unit by unit -----------------------------------------------------------
+
+
+def element_ids_behind(target: Target, targets: dict[int, Target]) -> set[int]:
+    """The data elements `target` is computed from, directly or through the targets its terms use.
+
+    ``targets`` maps pk to the plan's targets with their terms prefetched (as `rollup` returns them),
+    so that no query runs; a term on a target outside it contributes nothing.
+    """
+    found: set[int] = set()
+    seen: set[int] = set()
+    stack = [target.pk]
+    while stack:
+        pk = stack.pop()
+        if pk in seen or pk not in targets:
+            continue
+        seen.add(pk)
+        for term in targets[pk].terms.all():
+            if term.element_id:
+                found.add(term.element_id)
+            else:
+                stack.append(term.source_target_id)
+    return found
+
+
+@dataclass
+class UnitFigure:
+    """One unit's own figure for a target after a quarter: a row of the target's drill-down."""
+
+    unit_id: int
+    actual: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+
+
+def rollup_by_unit(
+    *,
+    plan,
+    up_to_quarter: int,
+    target: Target,
+    unit_ids: Iterable[int] | None = None,
+    include_submitted: bool = False,
+    targets: list[Target] | None = None,
+) -> dict[int, UnitFigure]:
+    """`target` as each unit's own figures make it after `up_to_quarter`: ``{unit_id: UnitFigure}``.
+
+    Each unit's figure is the one `rollup(unit_ids=[unit])` gives, by the same evaluator, but for all
+    units at once in three queries (targets, their terms, the values behind the target) instead of
+    four per unit. ``unit_ids`` limits the units (the user's scope); a unit with no counted value
+    behind the target is left out. ``targets``, the plan's targets with their terms as `rollup`
+    returned them, spares the two queries that load them.
+    """
+    _check_quarter(up_to_quarter)
+    if targets is None:
+        targets = list(
+            Target.objects.filter(plan=plan).prefetch_related(
+                Prefetch("terms", queryset=TargetTerm.objects.select_related("element").order_by("pk"))
+            )
+        )
+    by_pk = {t.pk: t for t in targets}
+    rows = ReportedValue.objects.filter(
+        report__period__plan=plan,
+        report__period__quarter__lte=up_to_quarter,
+        report__status__in=_counted_statuses(include_submitted),
+        element_id__in=element_ids_behind(target, by_pk),
+    )
+    if unit_ids is not None:
+        rows = rows.filter(report__unit_id__in=list(unit_ids))
+    # One row per unit, element and quarter (a report holds one value per element): nothing to sum
+    # within a unit except the carried-forward stocks, which `_add_stocks` does as for the ward.
+    per_unit: dict[int, tuple[dict, set, dict]] = defaultdict(lambda: ({}, set(), defaultdict(dict)))
+    for element_id, aggregation, unit_id, quarter, value in rows.values_list(
+        "element_id", "element__aggregation", "report__unit_id", "report__period__quarter", "value"
+    ):
+        values, reported, stocks = per_unit[unit_id]
+        reported.add((element_id, quarter))
+        if aggregation == DataElement.Aggregation.STOCK:
+            stocks[(element_id, unit_id)][quarter] = value
+        else:
+            values[(element_id, quarter)] = value
+    figures = {}
+    for unit_id, (values, reported, stocks) in per_unit.items():
+        _add_stocks(values, stocks, up_to_quarter)
+        totals = _ElementTotals(values=values, reported=reported)
+        series = _Evaluator(targets=targets, totals=totals, up_to_quarter=up_to_quarter).evaluate(target.pk)
+        figures[unit_id] = UnitFigure(
+            unit_id=unit_id,
+            actual=series.values.get(up_to_quarter),
+            numerator=series.numerators.get(up_to_quarter),
+            denominator=series.denominators.get(up_to_quarter),
+        )
+    return figures
+
+
+# --- judging a figure against another target value (a unit's own commitment) ------------------------
+
+
+def judge(result: TargetResult, *, against: Decimal, quarter: int, baseline: Decimal | None = None) -> tuple[str, Decimal | None]:
+    """(status, progress) of a roll-up result measured against `against` instead of the plan's figure.
+
+    A pledge commits a unit to its own figure for a catalogue target (tổ dân phố 3: 95 % households
+    "văn hóa"); its fulfilment uses the same rules as the plan (comparator, pace, trend), with the
+    unit's own last-year result as the baseline of a "giảm còn" commitment.
+    """
+    import copy
+
+    target = copy.copy(result.target)
+    target.target_value = against
+    baseline = result.baseline if baseline is None else baseline
+    status = _status(
+        target,
+        actual=result.actual,
+        quarter=quarter,
+        by_quarter=result.by_quarter,
+        reported=set(result.quarters_with_data),
+        baseline=baseline,
+    )
+    progress = None if target.is_heading else _progress(target, result.actual, baseline)
+    return status, progress

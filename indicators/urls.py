@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reporting_views, views
+from . import dashboard_views, reporting_views, views
 
 urlpatterns = [
     path("ke-hoach/<int:year>/chi-tieu/<str:code>/", views.target_detail, name="target-detail"),
@@ -21,3 +21,12 @@ urlpatterns += [
     path("tien-do-nop/<int:year>/q<int:quarter>/gia-han/", reporting_views.period_extend, name="period-extend"),
 ]
 urlpatterns += [path("tien-do-nop/", reporting_views.completeness_current, name="completeness-current")]
+
+urlpatterns += [
+    path("tien-do/", dashboard_views.dashboard_current, name="dashboard-current"),
+    path("tien-do/<int:year>/", dashboard_views.dashboard, name="dashboard"),
+    path(
+        "tien-do/<int:year>/chi-tieu/<str:code>/", dashboard_views.dashboard_target, name="dashboard-target"
+    ),
+    path("tien-do/<int:year>/don-vi/<str:unit_code>/", dashboard_views.dashboard_unit, name="dashboard-unit"),
+]

@@ -1,0 +1,147 @@
+"""How much slower the progress dashboard is than a minimal logged-in page, at demo size and at scale.
+
+Run from the project root:
+
+    python bench/bench_dashboard.py                 # demo, then 200 units × 60 elements × 4 quarters × 5 years
+    python bench/bench_dashboard.py --reps 30 --units 50 --years 2   # a quicker run
+
+It starts from a fresh database: a temporary SQLite file, or, when DATABASE_URL is set, a test
+database created next to that one by Django's test machinery (and dropped at the end). It loads the
+2024 plan and the demo set, logs in as the chairman (`chutich`, who sees every unit), and with
+Django's test Client times, in the same run and interleaved so that a machine slowing down mid-run
+favours neither:
+
+  - the home page (``/``): session, user, role, one query and the base template, the minimal page;
+  - the ward dashboard (``/tien-do/2024/``), the page the goal is about;
+  - the drill-down of a ratio target (XH-03, every residential group's row) and a unit's page,
+    for information.
+
+Each is requested ``--reps`` times after a warm-up; the median wall time is printed with the ratio to
+the home page and the number of SQL queries. Then `make_large_ward` writes the synthetic ward and the
+same is measured again. Goal (issue 4): dashboard ≤ 3× the home page at demo size, ≤ 5× at scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PAGES = [
+    ("home (minimal page)", "/"),
+    ("dashboard", "/tien-do/2024/"),
+    ("drill-down XH-03", "/tien-do/2024/chi-tieu/XH-03/"),
+    ("unit page TDP-01", "/tien-do/2024/don-vi/TDP-01/"),
+]
+
+
+def measure(client, reps: int) -> dict[str, tuple[float, int]]:
+    """{page: (median seconds, queries)} over `reps` interleaved rounds after one warm-up each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    queries = {}
+    for name, url in PAGES:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        queries[name] = len(ctx)
+    times: dict[str, list[float]] = {name: [] for name, _url in PAGES}
+    for _ in range(reps):
+        for name, url in PAGES:
+            started = time.perf_counter()
+            client.get(url)
+            times[name].append(time.perf_counter() - started)
+    return {name: (statistics.median(times[name]), queries[name]) for name, _url in PAGES}
+
+
+def report(title: str, results: dict[str, tuple[float, int]], goal: float) -> float:
+    base = results[PAGES[0][0]][0]
+    print(f"\n{title}")
+    print(f"  {'page':<22} {'median ms':>10} {'× home':>8} {'queries':>8}")
+    for name, (seconds, queries) in results.items():
+        print(f"  {name:<22} {seconds * 1000:>10.2f} {seconds / base:>8.2f} {queries:>8}")
+    ratio = results["dashboard"][0] / base
+    verdict = "meets" if ratio <= goal else "MISSES"
+    print(f"  dashboard / home = {ratio:.2f} ({verdict} the goal of ≤ {goal:g}×)")
+    return ratio
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=50)
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--elements", type=int, default=60)
+    parser.add_argument("--quarters", type=int, default=4)
+    parser.add_argument("--years", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    tmp = None
+    use_test_db = bool(os.environ.get("DATABASE_URL"))
+    if not use_test_db:
+        tmp = tempfile.TemporaryDirectory(prefix="phominh-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
+    # Production-like rendering: no debug toolbar of queries, cached templates.
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "phominh.settings"
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from make_large_ward import make_large_ward
+
+    setup_test_environment()  # lets the test Client record templates and accept "testserver"
+    old_name = None
+    if use_test_db:
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    else:
+        call_command("migrate", verbosity=0)
+    try:
+        call_command("loaddata", "plan_2024", "demo_2024", verbosity=0)
+        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; DEBUG={settings.DEBUG}")
+        client = Client()
+        client.force_login(get_user_model().objects.get(username="chutich"))
+
+        demo = report("demo size", measure(client, args.reps), goal=3)
+        print(
+            f"\ngenerating the large ward: {args.units} units × {args.elements} elements × "
+            f"{args.quarters} quarters × {args.years} years …"
+        )
+        make_large_ward(
+            units=args.units,
+            elements=args.elements,
+            quarters=args.quarters,
+            years=args.years,
+            out=lambda line: print(line, flush=True),
+        )
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        large = report("large size", measure(client, args.reps), goal=5)
+        print(
+            f"\nsummary: dashboard/home {demo:.2f}× at demo size (goal ≤ 3), {large:.2f}× at large size (goal ≤ 5)"
+        )
+    finally:
+        if use_test_db:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        if tmp is not None:
+            connection.close()
+            tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,566 @@
+"""Progress pages: the ward dashboard, a target's drill-down and a unit's page (issue 4).
+
+Every figure on these pages comes from the roll-up engine (`indicators.rollup`): the views choose
+which quarter, which units and which report statuses count, then sort, filter and draw; they never
+add up a value themselves, so the dashboard, the PDF reports and a pledge's fulfilment agree.
+
+The ward's figures are public within the portal: every person with a role sees them. What is scoped
+is the unit level: the unit filter, the drill-down's unit rows and the unit pages list only
+`permissions.units_visible_to(user)`, and a unit outside that scope is a 404, whether it comes from
+the URL or from a GET parameter.
+
+Each view runs a constant number of queries whatever the number of units, targets and quarters (the
+roll-up's own four, plus a handful for the plan, the filter lists and the user), see
+tests/test_dashboard.py. The rows handed to the templates are flat (texts, URLs and charts prepared
+here, once): the dashboard draws some fifty rows, and deep attribute lookups and a `{% url %}` per row
+cost the template engine as much as the roll-up itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import quote
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Max, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from campaigns.models import Plan
+
+from . import charts, permissions
+from .models import Assignment, Report, ReportedValue, Target, Unit
+from .rollup import (
+    QUARTERS,
+    Status,
+    TargetResult,
+    element_ids_behind,
+    pace_share,
+    rollup,
+    rollup_by_unit,
+)
+from .templatetags.vn import format_number
+from .templatetags.vn import target_figure as chi_tieu
+
+HUNDRED = Decimal(100)
+
+BADGE_CLASS = {
+    Status.ACHIEVED: "text-bg-success",
+    Status.ON_TRACK: "text-bg-primary",
+    Status.BEHIND: "text-bg-danger",
+    Status.NO_DATA: "text-bg-secondary",
+    Status.INFO: "text-bg-light border",
+}
+# The order of the summary cards: what needs attention first.
+STATUS_ORDER = [Status.BEHIND, Status.ON_TRACK, Status.ACHIEVED, Status.NO_DATA, Status.INFO]
+SUM_KINDS = (Target.Kind.FLOW, Target.Kind.STOCK)
+
+# Figures are shown with at most two decimals (rounding is for display only).
+DECIMALS = 2
+
+
+# --- filters --------------------------------------------------------------------------------------
+
+
+class ProgressFilterForm(forms.Form):
+    """The GET filters of the progress pages; the drill-down and unit pages use quarter and switch only.
+
+    Choices come from lists the view has already fetched, so that building the form runs no query.
+    The form cleans the query string; the template draws the selects from `Filters.selects`, plain
+    Bootstrap markup without a widget template per option.
+    """
+
+    quarter = forms.TypedChoiceField(label=gettext_lazy("Đến hết quý"), coerce=int, required=False)
+    group = forms.ChoiceField(label=gettext_lazy("Lĩnh vực"), required=False)
+    content = forms.TypedChoiceField(label=gettext_lazy("Nội dung thi đua"), coerce=int, required=False)
+    unit = forms.TypedChoiceField(label=gettext_lazy("Đơn vị"), coerce=int, required=False)
+    submitted = forms.BooleanField(label=gettext_lazy("Tính cả số liệu đã gửi chưa duyệt"), required=False)
+
+    def __init__(self, data, *, units=None, contents=None):
+        super().__init__(data)
+        self.fields["quarter"].choices = [(q, charts.quarter_label(q)) for q in QUARTERS]
+        if units is None:
+            for name in ("group", "content", "unit"):
+                del self.fields[name]
+            return
+        everything = [("", _("Tất cả"))]
+        self.fields["group"].choices = everything + list(Target.Group.choices)
+        self.fields["content"].choices = everything + [
+            (c.number, f"{c.number}. {c.short_title}") for c in contents
+        ]
+        self.fields["unit"].choices = [("", _("Toàn phường"))] + [(u.pk, u.name) for u in units]
+
+
+@dataclass
+class Select:
+    name: str
+    label: str
+    options: list[tuple[str, str, bool]]  # (value, label, selected)
+
+
+@dataclass
+class Filters:
+    quarter: int
+    include_submitted: bool
+    group: str = ""
+    content: int | None = None
+    unit: Unit | None = None
+    selects: list[Select] = field(default_factory=list)
+    switch_label: str = ""
+
+    @property
+    def query(self) -> str:
+        """The quarter and switch, carried from page to page (the other filters belong to the dashboard)."""
+        query = f"quarter={self.quarter}"
+        return query + "&submitted=1" if self.include_submitted else query
+
+
+def _latest_quarter(plan: Plan, include_submitted: bool) -> int:
+    """The latest quarter in which any figure counts (approved, or submitted with the switch), else 1.
+
+    Design choice: with the switch on, a quarter that only has submitted figures counts too, so that
+    turning the switch on from a fresh link shows the figures it is about.
+    """
+    statuses = [Report.Status.APPROVED]
+    if include_submitted:
+        statuses.append(Report.Status.SUBMITTED)
+    latest = ReportedValue.objects.filter(report__period__plan=plan, report__status__in=statuses).aggregate(
+        latest=Max("report__period__quarter")
+    )["latest"]
+    return latest or 1
+
+
+def _read_filters(request, *, plan: Plan, units: list[Unit] | None = None, contents=None) -> Filters:
+    """The filters from the query string; a value that is not a choice is ignored, except a unit.
+
+    A unit id outside the user's scope (or not reporting for this plan) is a 404: it is how someone
+    would try to read another group's figures, and the answer must not reveal whether it exists.
+    """
+    form = ProgressFilterForm(request.GET, units=units, contents=contents)
+    form.is_valid()
+    if "unit" in form.errors:
+        raise Http404
+    cleaned = form.cleaned_data
+    include_submitted = bool(cleaned.get("submitted"))
+    quarter = cleaned.get("quarter") or _latest_quarter(plan, include_submitted)
+    unit_id = cleaned.get("unit") or None
+    filters = Filters(
+        quarter=quarter,
+        include_submitted=include_submitted,
+        group=cleaned.get("group") or "",
+        content=cleaned.get("content") or None,
+        unit=next((u for u in units if u.pk == unit_id), None) if units and unit_id else None,
+        switch_label=str(form.fields["submitted"].label),
+    )
+    # The selects show the values actually used (the default quarter when the URL gives none).
+    current = {"quarter": quarter, "group": filters.group, "content": filters.content, "unit": unit_id}
+    for name, form_field in form.fields.items():
+        if name == "submitted":
+            continue
+        chosen = "" if current[name] is None else str(current[name])
+        options = [(str(value), str(label), str(value) == chosen) for value, label in form_field.choices]
+        filters.selects.append(Select(name=name, label=str(form_field.label), options=options))
+    return filters
+
+
+def _reporting_units(user, plan: Plan) -> list[Unit]:
+    """The units the user may see that report at least one figure for `plan`, in the ward's order."""
+    reports_here = Assignment.objects.filter(unit=OuterRef("pk"), element__plan=plan)
+    return list(
+        permissions.units_visible_to(user)
+        .filter(Exists(reports_here))
+        .only("pk", "code", "name", "order")
+        .order_by("order", "name")
+    )
+
+
+def _check_access(request) -> None:
+    # Anonymous users never get here (LoginRequiredMiddleware); an account without a role sees nothing.
+    if not permissions.has_role(request.user):
+        raise PermissionDenied
+
+
+def _url_maker(name: str, year: int, query: str):
+    """code → URL of a per-target or per-unit page, reversing the URLconf once instead of once per row."""
+    placeholder = "__code__"
+    pattern = reverse(name, args=[year, placeholder])
+    suffix = f"?{query}" if query else ""
+    return lambda code: pattern.replace(placeholder, quote(code)) + suffix
+
+
+# --- texts and rows -------------------------------------------------------------------------------
+
+
+def figure_text(target: Target, value: Decimal | None) -> str:
+    """A figure as the plan states its kind: "2.106,8 tấn", "2,8 %", "Mức độ 3", "Đạt chuẩn"."""
+    if value is None:
+        return "—"
+    if target.comparator == Target.Comparator.MAINTAIN and target.target_value is None:
+        return _("Đạt chuẩn") if value >= 1 else _("Chưa đạt chuẩn")
+    if target.unit_of_measure == "mức độ":
+        return _("Mức độ %(level)s") % {"level": format_number(value, DECIMALS)}
+    number = format_number(value, DECIMALS)
+    return f"{number} {target.unit_of_measure}" if target.unit_of_measure else number
+
+
+def target_text(target: Target) -> str:
+    """The plan's figure with its comparator: "≥ 705,6 tỷ đồng", "≤ 2,57 %", "Mức độ 3"."""
+    if target.is_heading:
+        return ""
+    figure = chi_tieu(target)
+    if target.unit_of_measure and target.unit_of_measure != "mức độ":
+        figure = f"{figure} {target.unit_of_measure}"
+    if target.comparator == Target.Comparator.MAINTAIN:
+        return figure
+    return f"{target.comparator_symbol} {figure}"
+
+
+def _expected_percent(target: Target, quarter: int) -> Decimal | None:
+    """Where a flow should stand by the end of `quarter`, in percent of its yearly figure (its pace)."""
+    if target.kind != Target.Kind.FLOW or target.comparator not in (
+        Target.Comparator.GTE,
+        Target.Comparator.GT,
+        Target.Comparator.LTE,
+    ):
+        return None
+    return pace_share(target, quarter) * HUNDRED
+
+
+@dataclass
+class Row:
+    """One line of a progress table, flat for the template: a target, a heading or a group caption."""
+
+    kind: str  # "target", "heading" or "group"
+    code: str = ""
+    name: str = ""
+    depth: int = 0
+    url: str = ""
+    status: str = ""
+    status_label: str = ""
+    badge_class: str = ""
+    actual_text: str = ""
+    target_text: str = ""
+    progress_text: str = ""
+    projection_text: str = ""
+    bar: str = ""
+    trend: str = ""
+
+
+def _row(result: TargetResult, *, quarter: int, url_for, depth: int = 0) -> Row:
+    target = result.target
+    if target.is_heading:
+        return Row(kind="heading", code=target.code, name=target.name, depth=depth)
+    progress = format_number(result.progress, 1) if result.progress is not None else ""
+    progress_text = f"{progress} %" if progress else ""
+    bar_label = (
+        _("%(code)s: đạt %(progress)s chỉ tiêu") % {"code": target.code, "progress": progress_text}
+        if progress
+        else f"{target.code}: {result.status_label}"
+    )
+    return Row(
+        kind="target",
+        code=target.code,
+        name=target.name,
+        depth=depth,
+        url=url_for(target.code),
+        status=result.status,
+        status_label=result.status_label,
+        badge_class=BADGE_CLASS[result.status],
+        actual_text=figure_text(target, result.actual),
+        target_text=target_text(target),
+        progress_text=progress_text,
+        projection_text=figure_text(target, result.projection),
+        bar=charts.progress_bar(
+            result.progress,
+            status=result.status,
+            expected=_expected_percent(target, quarter),
+            label=bar_label,
+        ),
+        trend=charts.sparkline(
+            result.by_quarter,
+            status=result.status,
+            label=f"{target.code} — {charts.trend_label(result.by_quarter, decimals=DECIMALS)}",
+        ),
+    )
+
+
+def _depths(results: list[TargetResult]) -> dict[int, int]:
+    """How deep each target sits under "of which" parents, for indenting."""
+    parent_of = {r.target.pk: r.target.parent_id for r in results}
+    depths = {}
+    for pk in parent_of:
+        depth, current = 0, pk
+        while parent_of.get(current):
+            current = parent_of[current]
+            depth += 1
+        depths[pk] = depth
+    return depths
+
+
+def _sections(results: list[TargetResult], *, quarter: int, url_for) -> list[dict]:
+    """ "Chậm tiến độ" first, then the rest in plan order under their group and heading captions.
+
+    A heading whose detailed targets are all in the first section is left out of the second, where it
+    would stand alone.
+    """
+    depths = _depths(results)
+    behind = [_row(r, quarter=quarter, url_for=url_for) for r in results if r.status == Status.BEHIND]
+    rest = [r for r in results if r.status != Status.BEHIND]
+    parents_in_rest = {r.target.parent_id for r in rest if not r.target.is_heading}
+    rows: list[Row] = []
+    group = None
+    group_labels = dict(Target.Group.choices)
+    for result in rest:
+        target = result.target
+        if target.is_heading and target.pk not in parents_in_rest:
+            continue
+        if target.group != group:
+            group = target.group
+            rows.append(Row(kind="group", name=str(group_labels.get(group, group))))
+        rows.append(_row(result, quarter=quarter, url_for=url_for, depth=depths[target.pk]))
+    sections = []
+    if behind:
+        sections.append({"key": "behind", "title": _("Chậm tiến độ"), "rows": behind})
+    if any(row.kind == "target" for row in rows):
+        title = _("Các chỉ tiêu khác") if behind else _("Các chỉ tiêu")
+        sections.append({"key": "rest", "title": title, "rows": rows})
+    return sections
+
+
+def _quarter_text(plan: Plan, quarter: int) -> str:
+    return _("quý %(q)s/%(year)s") % {"q": charts.ROMAN[quarter], "year": plan.year}
+
+
+def _share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """A unit's share of the ward's total, in percent; None when either side is missing or zero."""
+    if part is None or not whole:
+        return None
+    return part * HUNDRED / whole
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+
+def dashboard_current(request):
+    """The dashboard of the latest plan, so that the menu link never needs a year."""
+    _check_access(request)
+    plan = Plan.objects.first()
+    if plan is None:
+        return render(request, "campaigns/no_plan.html", status=404)
+    return redirect("dashboard", year=plan.year)
+
+
+def dashboard(request, year: int):
+    """How far the ward is from each target, what is behind first; filtered by quarter, group,
+    campaign content and unit, with or without the figures still waiting for approval.
+    """
+    _check_access(request)
+    plan = get_object_or_404(Plan, year=year)
+    units = _reporting_units(request.user, plan)
+    contents = list(plan.contents.order_by("number"))
+    filters = _read_filters(request, plan=plan, units=units, contents=contents)
+    results = rollup(
+        plan=plan,
+        up_to_quarter=filters.quarter,
+        unit_ids=[filters.unit.pk] if filters.unit else None,
+        include_submitted=filters.include_submitted,
+    )
+    if filters.group:
+        results = [r for r in results if r.target.group == filters.group]
+    if filters.content:
+        content_pk = next((c.pk for c in contents if c.number == filters.content), None)
+        results = [r for r in results if r.target.content_id == content_pk]
+    if filters.unit:
+        # Only the targets the unit's own figures stand behind: the rest would all read "no data".
+        reported = set(
+            Assignment.objects.filter(unit=filters.unit, element__plan=plan).values_list(
+                "element_id", flat=True
+            )
+        )
+        by_pk = {r.target.pk: r.target for r in results}
+        results = [
+            r for r in results if r.target.is_heading or element_ids_behind(r.target, by_pk) & reported
+        ]
+    counts = Counter(r.status for r in results if not r.target.is_heading)
+    context = {
+        "plan": plan,
+        "filters": filters,
+        "quarter_text": _quarter_text(plan, filters.quarter),
+        "sections": _sections(
+            results,
+            quarter=filters.quarter,
+            url_for=_url_maker("dashboard-target", plan.year, filters.query),
+        ),
+        "cards": [
+            {"status": s, "label": Status(s).label, "count": counts.get(s, 0), "badge_class": BADGE_CLASS[s]}
+            for s in STATUS_ORDER
+        ],
+    }
+    return render(request, "indicators/dashboard.html", context)
+
+
+def dashboard_target(request, year: int, code: str):
+    """One target: the ward's figure quarter by quarter, and what each unit in the user's scope adds.
+
+    The unit rows come from `rollup_by_unit` (one query for all units), never from a roll-up per unit.
+    A ratio shows each unit's numerator, denominator and rate; a sum shows the unit's value and its
+    share of the ward's total. A group leader sees his own group's row and the ward's total only.
+    """
+    _check_access(request)
+    plan = get_object_or_404(Plan, year=year)
+    filters = _read_filters(request, plan=plan)
+    results = rollup(plan=plan, up_to_quarter=filters.quarter, include_submitted=filters.include_submitted)
+    result = next((r for r in results if r.target.code == code), None)
+    if result is None:
+        raise Http404
+    target = result.target
+    targets = [r.target for r in results]
+    element_ids = element_ids_behind(target, {t.pk: t for t in targets})
+    sees_all = permissions.sees_all_units(request.user)
+    figures = rollup_by_unit(
+        plan=plan,
+        up_to_quarter=filters.quarter,
+        target=target,
+        unit_ids=None if sees_all else permissions.own_unit_ids(request.user),
+        include_submitted=filters.include_submitted,
+        targets=targets,
+    )
+    # The units that report a figure behind the target, or have one counted, within the user's scope.
+    units = list(
+        permissions.units_visible_to(request.user)
+        .filter(Q(pk__in=list(figures)) | Q(assignments__element_id__in=element_ids))
+        .distinct()
+        .only("pk", "code", "name", "order")
+        .order_by("order", "name")
+    )
+    unit_url = _url_maker("dashboard-unit", plan.year, filters.query)
+    unit_rows = []
+    for unit in units:
+        figure = figures.get(unit.pk)
+        actual = figure.actual if figure else None
+        unit_rows.append(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "url": unit_url(unit.code),
+                "numerator": figure.numerator if figure else None,
+                "denominator": figure.denominator if figure else None,
+                "text": figure_text(target, actual),
+                "share": _share(actual, result.actual) if target.kind in SUM_KINDS else None,
+            }
+        )
+    expected_by_quarter = {}
+    quarters = []
+    for q in range(1, filters.quarter + 1):
+        value = result.by_quarter.get(q)
+        added = None
+        if target.kind == Target.Kind.FLOW and value is not None:
+            added = value - (result.by_quarter.get(q - 1) or Decimal(0))
+        expected = None
+        if _expected_percent(target, q) is not None:
+            expected = expected_by_quarter[q] = target.target_value * pace_share(target, q)
+        quarters.append(
+            {
+                "quarter": q,
+                "label": charts.quarter_label(q),
+                "value": value,
+                "added": added,
+                "expected": expected,
+            }
+        )
+    reference = target.target_value if target.comparator != Target.Comparator.MAINTAIN else None
+    chart = charts.quarter_bars(
+        result.by_quarter,
+        status=result.status,
+        reference=reference,
+        reference_label=_("Chỉ tiêu %(v)s") % {"v": format_number(reference)}
+        if reference is not None
+        else "",
+        expected=expected_by_quarter,
+        decimals=DECIMALS,
+        label=f"{target.code} — {charts.trend_label(result.by_quarter, decimals=DECIMALS)}",
+    )
+    target_url = _url_maker("dashboard-target", plan.year, filters.query)
+    context = {
+        "plan": plan,
+        "filters": filters,
+        "quarter_text": _quarter_text(plan, filters.quarter),
+        "target": target,
+        "result": result,
+        "row": _row(result, quarter=filters.quarter, url_for=target_url),
+        "baseline_text": figure_text(target, result.baseline) if result.baseline is not None else "",
+        "quarters": quarters,
+        "chart": chart,
+        "unit_rows": unit_rows,
+        "is_fraction": any(t.role == "denominator" for t in target.terms.all()),
+        "is_sum": target.kind in SUM_KINDS,
+        "sees_all_units": sees_all,
+        "children": [
+            _row(r, quarter=filters.quarter, url_for=target_url)
+            for r in results
+            if r.target.parent_id == target.pk
+        ],
+    }
+    return render(request, "indicators/dashboard_target.html", context)
+
+
+def dashboard_unit(request, year: int, unit_code: str):
+    """A unit's own figures beside the ward's, for every target the unit reports a figure for.
+
+    Two roll-ups (the unit's and the ward's), each a constant number of queries. A unit outside the
+    user's scope is a 404, as on the reporting pages.
+    """
+    _check_access(request)
+    plan = get_object_or_404(Plan, year=year)
+    unit = permissions.units_visible_to(request.user).filter(code=unit_code).first()
+    if unit is None:
+        raise Http404
+    filters = _read_filters(request, plan=plan)
+    reported = set(
+        Assignment.objects.filter(unit=unit, element__plan=plan).values_list("element_id", flat=True)
+    )
+    scope = {"plan": plan, "up_to_quarter": filters.quarter, "include_submitted": filters.include_submitted}
+    ward = rollup(**scope)
+    own = {r.target.pk: r for r in rollup(unit_ids=[unit.pk], **scope)}
+    by_pk = {r.target.pk: r.target for r in ward}
+    target_url = _url_maker("dashboard-target", plan.year, filters.query)
+    rows = []
+    for result in ward:
+        target = result.target
+        if target.is_heading or not element_ids_behind(target, by_pk) & reported:
+            continue
+        mine = own[target.pk]
+        is_sum = target.kind in SUM_KINDS
+        rows.append(
+            {
+                "ward": _row(result, quarter=filters.quarter, url_for=target_url),
+                "text": figure_text(target, mine.actual),
+                "numerator": mine.numerator,
+                "denominator": mine.denominator,
+                "is_sum": is_sum,
+                "share": _share(mine.actual, result.actual) if is_sum else None,
+                # A unit's own status against the ward's figure means something for a rate, a level or a
+                # standard; for a sum (a group's part of the ward's output) it would always read behind.
+                "status_label": "" if is_sum else mine.status_label,
+                "badge_class": "" if is_sum else BADGE_CLASS[mine.status],
+                "trend": charts.sparkline(
+                    mine.by_quarter,
+                    status=Status.INFO if is_sum else mine.status,
+                    label=f"{unit.name} — {charts.trend_label(mine.by_quarter, decimals=DECIMALS)}",
+                ),
+            }
+        )
+    context = {
+        "plan": plan,
+        "unit": unit,
+        "filters": filters,
+        "quarter_text": _quarter_text(plan, filters.quarter),
+        "rows": rows,
+    }
+    return render(request, "indicators/dashboard_unit.html", context)

@@ -1,0 +1,77 @@
+"""The progress dashboard in a real Chromium: the chairman's view, a drill-down, filters, a phone."""
+
+import pytest
+from django.core.management import call_command
+
+from .conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_live(live_server):
+    call_command("loaddata", "plan_2024", "titles", "demo_2024", verbosity=0)
+    return live_server
+
+
+def test_chairman_reads_the_dashboard_and_drills_down(page, demo_live, screenshot):
+    login(page, demo_live, "chutich")
+    page.click("nav >> text=Tiến độ")
+    page.wait_for_selector("[data-testid=section-behind]")
+    assert "quý II/2024" in page.inner_text("[data-testid=data-basis]")
+    kt01 = page.locator("[data-testid=section-behind] tr[data-code='KT-01']")
+    assert kt01.locator(".badge").inner_text() == "Chậm tiến độ"
+    assert kt01.locator("[data-testid=actual]").inner_text() == "341,7 tỷ đồng"
+    assert kt01.locator("svg.chart-progress").count() == 1
+    achieved = page.locator("[data-testid=section-rest] tr[data-code='KT-09']")
+    assert achieved.locator(".badge").inner_text() == "Đạt"
+    screenshot(page, "dashboard-chutich")
+
+    page.click("tr[data-code='XH-03'] a")
+    page.wait_for_selector("[data-testid=units]")
+    assert page.inner_text("h1").startswith("XH-03")
+    assert page.inner_text("[data-testid=ward-figure] [data-testid=actual]") == "2,8 %"
+    tdp1 = page.locator("tr[data-unit='TDP-01'] td")
+    assert [tdp1.nth(i).inner_text() for i in range(3)] == ["15", "582", "2,58 %"]
+    assert page.locator("tr[data-unit='ward'] [data-testid=ward-actual]").inner_text() == "2,8 %"
+    assert page.locator("svg.chart-quarters rect.bar-quarter").count() == 2
+    screenshot(page, "dashboard-drilldown-XH-03")
+
+    page.click("tr[data-unit='TDP-01'] a")
+    page.wait_for_selector("[data-testid=unit-targets]")
+    row = page.locator("tr[data-code='XH-03']")
+    assert row.locator("[data-testid=unit-actual]").inner_text().startswith("2,58 %")
+    assert row.locator("[data-testid=ward-actual]").inner_text() == "2,8 %"
+    screenshot(page, "dashboard-unit-TDP-01")
+
+
+def test_filters_and_the_submitted_switch_in_the_browser(page, demo_live):
+    login(page, demo_live, "vanphong")
+    page.goto(f"{demo_live.url}/tien-do/2024/")
+    page.select_option("#id_group", "social")
+    page.check("#id_submitted")
+    page.click("[data-testid=filters] button[type=submit]")
+    page.wait_for_selector(".alert[data-testid=data-basis]")
+    assert "submitted=1" in page.url and "group=social" in page.url
+    assert "gồm cả số liệu đã gửi" in page.inner_text("[data-testid=data-basis]")
+    codes = page.locator("tr[data-status]").evaluate_all("rows => rows.map(r => r.dataset.code)")
+    assert codes and all(code.startswith("XH-") for code in codes)
+
+
+def test_dashboard_on_a_phone(page, demo_live, screenshot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, demo_live, "totruong1")
+    page.goto(f"{demo_live.url}/tien-do/2024/")
+    page.wait_for_selector("[data-testid=section-behind]")
+    # The page does not scroll sideways on a phone; the tables scroll inside their own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("tr[data-code='XH-03'] [data-testid=actual]").inner_text() == "2,8 %"
+    screenshot(page, "dashboard-phone")
+    page.goto(f"{demo_live.url}/tien-do/2024/chi-tieu/XH-03/")
+    page.wait_for_selector("[data-testid=units]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("tr[data-unit]").evaluate_all("rows => rows.map(r => r.dataset.unit)") == [
+        "TDP-01",
+        "ward",
+    ]
+    screenshot(page, "dashboard-drilldown-phone")
