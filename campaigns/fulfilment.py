@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Report
 from indicators.rollup import Status, TargetResult, judge, rollup
 
-from .models import Commitment, Covenant, Pledge, Plan
+from .models import Commitment, Covenant, Plan, Pledge
 
 VERDICT_KEPT = "kept"
 VERDICT_NOT_KEPT = "not_kept"
@@ -40,7 +40,9 @@ class CommitmentResult:
 def latest_quarter(plan: Plan, *, include_submitted: bool = False) -> int:
     """The latest quarter of the plan with approved figures (1 when there are none yet)."""
     statuses = [Report.Status.APPROVED] + ([Report.Status.SUBMITTED] if include_submitted else [])
-    found = Report.objects.filter(period__plan=plan, status__in=statuses).aggregate(q=Max("period__quarter"))["q"]
+    found = Report.objects.filter(period__plan=plan, status__in=statuses).aggregate(q=Max("period__quarter"))[
+        "q"
+    ]
     return found or 1
 
 
@@ -65,7 +67,9 @@ def judge_commitments(
 def pledge_fulfilment(*, pledge: Pledge, quarter: int | None = None) -> list[CommitmentResult]:
     """Each figure commitment of the pledge, judged on the unit's own roll-up (constant queries)."""
     quarter = quarter or latest_quarter(pledge.plan)
-    results = {r.target.pk: r for r in rollup(plan=pledge.plan, up_to_quarter=quarter, unit_ids=[pledge.unit_id])}
+    results = {
+        r.target.pk: r for r in rollup(plan=pledge.plan, up_to_quarter=quarter, unit_ids=[pledge.unit_id])
+    }
     commitments = list(pledge.commitments.select_related("target").order_by("target__order", "pk"))
     return judge_commitments(commitments, results, quarter)
 
@@ -78,7 +82,9 @@ def pledge_kept(*, pledge: Pledge) -> bool | None:
     return all(r.verdict == VERDICT_KEPT for r in results)
 
 
-def covenant_fulfilment(*, covenant: Covenant, quarter: int | None = None) -> dict[int, list[CommitmentResult]]:
+def covenant_fulfilment(
+    *, covenant: Covenant, quarter: int | None = None
+) -> dict[int, list[CommitmentResult]]:
     """member unit id → its results on the covenant's shared commitments, side by side.
 
     One roll-up per member unit: a covenant has a handful of members, and each roll-up is four queries.
@@ -87,6 +93,9 @@ def covenant_fulfilment(*, covenant: Covenant, quarter: int | None = None) -> di
     commitments = list(covenant.commitments.select_related("target").order_by("target__order", "pk"))
     out = {}
     for member in covenant.members.all():
-        results = {r.target.pk: r for r in rollup(plan=covenant.plan, up_to_quarter=quarter, unit_ids=[member.unit_id])}
+        results = {
+            r.target.pk: r
+            for r in rollup(plan=covenant.plan, up_to_quarter=quarter, unit_ids=[member.unit_id])
+        }
         out[member.unit_id] = judge_commitments(commitments, results, quarter)
     return out

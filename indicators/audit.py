@@ -14,6 +14,15 @@ ACTION_LABELS = {
     "indicators.period.unlocked": "Mở khóa kỳ báo cáo",
     "indicators.period.reopened": "Gia hạn kỳ báo cáo",
     "indicators.period.reminded": "Gửi nhắc nhở",
+    "campaigns.pledge.saved": "Lưu bản đăng ký",
+    "campaigns.pledge.submitted": "Gửi bản đăng ký",
+    "campaigns.pledge.acknowledged": "Văn phòng tiếp nhận",
+    "campaigns.pledge.returned": "Trả lại bản đăng ký",
+    "campaigns.pledge.reopened": "Mở lại bản đăng ký",
+    "campaigns.pledge.reminded": "Nhắc đăng ký",
+    "campaigns.covenant.created": "Lập giao ước",
+    "campaigns.covenant.opened": "Mở lấy xác nhận",
+    "campaigns.covenant.confirmed": "Xác nhận giao ước",
 }
 
 

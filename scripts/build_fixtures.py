@@ -561,6 +561,65 @@ def build_demo() -> list[dict]:
             value_pk += 1
             out.append(obj("indicators.reportedvalue", value_pk, report=report_pk, element=element_pk[code],
                            value=str(value), comment=""))
+    return out + demo_pledges(unit_pk, target_pk)
+
+
+# Demo pledges: (unit, status, collective title pk, households, people, {target: (figure, baseline)}, texts)
+PLEDGES = [
+    ("TDP-01", "acknowledged", 6, 560, [], {"XH-03": ("2.5", "2.9"), "XH-09b": ("94", None), "XH-10": ("90", None)},
+     ["Không có hộ tái nghèo", "Ra quân vệ sinh môi trường mỗi tháng một lần"]),
+    ("TDP-02", "acknowledged", 6, 575, [], {"XH-03": ("2.4", "2.7"), "XH-09b": ("95", None)}, []),
+    ("TDP-03", "acknowledged", 6, 580, [], {"XH-09b": ("95", None), "XH-11": ("95", None)}, ["0 hộ nghèo phát sinh mới"]),
+    ("TDP-04", "acknowledged", 6, 540, [], {"XH-10": ("91", None)}, []),
+    ("TDP-05", "acknowledged", 6, 530, [], {"XH-09b": ("93", None)}, []),
+    ("TDP-06", "submitted", 6, 500, [], {"XH-09b": ("92", None)}, []),
+    ("VH-XH", "acknowledged", 3, None,
+     [("Phạm Thị Lan", "Công chức Văn hóa - Xã hội", 1), ("Nguyễn Văn Bình", "Công chức Lao động - TBXH", 1),
+      ("Trần Thị Ngọc", "Công chức Văn hóa - Xã hội", 2)],
+     {"XH-01": ("350", None), "XH-02": ("54", None)}, []),
+    ("MOT-CUA", "acknowledged", 3, None, [("Lê Thị Hồng", "Công chức Một cửa", 1)],
+     {"CC-01": ("98", None), "CC-02": ("56", None), "CC-03": ("56", None)}, []),
+]
+
+
+def demo_pledges(unit_pk: dict[str, int], target_pk: dict[str, int]) -> list[dict]:
+    out = [obj("campaigns.pledgewindow", 1, plan=PLAN, opens_on="2024-01-05", closes_on="2024-01-31")]
+    commitment = person = 0
+    for pk, (unit, status, title, households, people, figures, texts) in enumerate(PLEDGES, start=1):
+        submitted = f"2024-01-{10 + pk:02d}T09:00:00+07:00"
+        out.append(obj(
+            "campaigns.pledge", pk, plan=PLAN, unit=unit_pk[unit], collective_title=title, household_count=households,
+            households="", status=status, version=2, updated_at=submitted, submitted_at=submitted,
+            submitted_by=reporter_of(unit), acknowledged_at="2024-02-02T10:00:00+07:00" if status == "acknowledged" else None,
+            acknowledged_by=OFFICE_ACCOUNT if status == "acknowledged" else None, return_reason="", reopened_until=None,
+        ))
+        for name, position, title_pk in people:
+            person += 1
+            out.append(obj("campaigns.pledgedperson", person, pledge=pk, full_name=name, position=position, title=title_pk))
+        for code, (figure, baseline) in figures.items():
+            commitment += 1
+            out.append(obj("campaigns.commitment", commitment, pledge=pk, covenant=None, target=target_pk[code],
+                           committed_value=figure, baseline=baseline, text=""))
+        for text in texts:
+            commitment += 1
+            out.append(obj("campaigns.commitment", commitment, pledge=pk, covenant=None, target=None,
+                           committed_value=None, baseline=None, text=text))
+    out.append(obj(
+        "campaigns.covenant", 1, plan=PLAN, title="Giao ước thi đua cụm tổ dân phố số 1 năm 2024",
+        text="Các tổ dân phố 1, 2, 3, 4 cùng giao ước thi đua thực hiện thắng lợi các chỉ tiêu kinh tế - xã hội "
+             "năm 2024 trên địa bàn, giữ vững danh hiệu Tổ dân phố văn hóa.",
+        lead_unit=unit_pk["TDP-01"], status="open", created_by=reporter_of("TDP-01"),
+        created_at="2024-01-20T08:00:00+07:00",
+    ))
+    for i, unit in enumerate(["TDP-01", "TDP-02", "TDP-03", "TDP-04"], start=1):
+        confirmed = unit != "TDP-04"
+        out.append(obj("campaigns.covenantmember", i, covenant=1, unit=unit_pk[unit],
+                       confirmed_at=f"2024-01-2{i}T15:00:00+07:00" if confirmed else None,
+                       confirmed_by=reporter_of(unit) if confirmed else None))
+    for code, figure in [("XH-09b", "93"), ("XH-10", "90"), ("XH-03", "2.57")]:
+        commitment += 1
+        out.append(obj("campaigns.commitment", commitment, pledge=None, covenant=1, target=target_pk[code],
+                       committed_value=figure, baseline=None, text=""))
     return out
 
 

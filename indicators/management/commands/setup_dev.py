@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from campaigns.models import Plan
+from campaigns.models import Plan, PledgeWindow
 from indicators.models import ReportingPeriod
 
 
@@ -23,5 +23,13 @@ class Command(BaseCommand):
         period = ReportingPeriod.objects.get(plan__year=2024, quarter=4)
         period.reopened_until = timezone.localdate() + timedelta(days=30)
         period.save(update_fields=["reopened_until"])
+        window = PledgeWindow.objects.get(plan__year=2024)
+        window.closes_on = period.reopened_until
+        window.save(update_fields=["closes_on"])
         self.stdout.write(self.style.SUCCESS("Đã nạp Kế hoạch 05/KH-UBND năm 2024 và bộ dữ liệu minh họa."))
-        self.stdout.write(f"Quý IV/2024 được gia hạn nhập liệu (minh họa) đến {period.reopened_until:%d/%m/%Y}.")
+        self.stdout.write(
+            f"Đợt đăng ký thi đua 2024 được gia hạn (minh họa) đến {window.closes_on:%d/%m/%Y}."
+        )
+        self.stdout.write(
+            f"Quý IV/2024 được gia hạn nhập liệu (minh họa) đến {period.reopened_until:%d/%m/%Y}."
+        )
