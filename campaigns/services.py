@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators import notifications
 from indicators.audit import log_action
 
 from . import permissions
@@ -131,6 +132,7 @@ def submit_pledge(*, pledge: Pledge, user, today: date | None = None) -> Pledge:
             ]
         )
         log_action(pledge, "campaigns.pledge.submitted", user)
+        notifications.pledge_submitted(pledge)
         return pledge
 
 

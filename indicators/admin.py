@@ -5,6 +5,7 @@ from .models import (
     Assignment,
     Baseline,
     DataElement,
+    Notification,
     Profile,
     Report,
     ReportedValue,
@@ -160,3 +161,11 @@ class ActionLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "action", "content_type", "object_id", "user"]
     list_filter = ["action"]
     list_select_related = ["content_type", "user"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "kind", "text", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "text"]

@@ -500,3 +500,34 @@ class ActionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Notification(models.Model):
+    """An in-app reminder for one person (a period opening, a deadline, a returned report, ...)."""
+
+    class Kind(models.TextChoices):
+        PERIOD_OPEN = "period_open", _("Mở kỳ báo cáo")
+        DEADLINE = "deadline", _("Sắp hết hạn nộp")
+        REPORT_RETURNED = "report_returned", _("Báo cáo bị trả lại")
+        PLEDGE_TO_ACKNOWLEDGE = "pledge_submitted", _("Bản đăng ký chờ tiếp nhận")
+        COUNCIL_SESSION = "council_session", _("Phiên họp Hội đồng")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    text = models.CharField(_("nội dung"), max_length=400)
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    key = models.CharField(
+        _("khóa chống trùng"), max_length=120, help_text=_("Cùng một sự việc chỉ nhắc một người một lần.")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_user_and_key")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import notifications, permissions
 from .audit import log_action
 from .models import DataElement, Report, ReportedValue, ReportingPeriod, Unit, ValueChange
 
@@ -223,6 +223,7 @@ def return_report(*, report: Report, user, reason: str) -> Report:
             update_fields=["status", "reviewed_at", "reviewed_by", "return_reason", "version", "updated_at"]
         )
         log_action(report, "indicators.report.returned", user, {"reason": reason})
+        notifications.report_returned(report)
         return report
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views, reporting_views, views
+from . import dashboard_views, notification_views, reporting_views, views
 
 urlpatterns = [
     path("ke-hoach/<int:year>/chi-tieu/<str:code>/", views.target_detail, name="target-detail"),
@@ -29,4 +29,9 @@ urlpatterns += [
         "tien-do/<int:year>/chi-tieu/<str:code>/", dashboard_views.dashboard_target, name="dashboard-target"
     ),
     path("tien-do/<int:year>/don-vi/<str:unit_code>/", dashboard_views.dashboard_unit, name="dashboard-unit"),
+]
+urlpatterns += [
+    path("thong-bao/", notification_views.notification_list, name="notifications"),
+    path("thong-bao/da-doc-het/", notification_views.notification_read_all, name="notifications-read-all"),
+    path("thong-bao/<int:pk>/da-doc/", notification_views.notification_read, name="notification-read"),
 ]

@@ -1,0 +1,31 @@
+"""Each person's own notifications; nobody sees another's."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .models import Notification
+
+
+def notification_list(request):
+    items = list(request.user.notifications.all()[:200])
+    return render(request, "indicators/notifications.html", {"items": items})
+
+
+@require_POST
+def notification_read(request, pk: int):
+    """Mark one as read and follow its link (only a link inside the portal)."""
+    item = get_object_or_404(Notification, pk=pk, user=request.user)
+    if item.read_at is None:
+        item.read_at = timezone.now()
+        item.save(update_fields=["read_at"])
+    if item.url and url_has_allowed_host_and_scheme(item.url, allowed_hosts={request.get_host()}):
+        return redirect(item.url)
+    return redirect("notifications")
+
+
+@require_POST
+def notification_read_all(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("notifications")
