@@ -39,7 +39,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     and load what they need themselves.
     """
     with django_db_blocker.unblock():
-        call_command("loaddata", "plan_2024", "titles", "demo_2024", verbosity=0)
+        call_command("loaddata", "plan_2024", "titles", "demo_2024", "demo_awards_2024", verbosity=0)
 
 
 @pytest.fixture
@@ -57,15 +57,35 @@ def demo(plan):
 
 
 def strip_demo() -> None:
-    """Remove the demo's units, reports and baselines inside the running test's transaction.
+    """Remove the demo's units and everything hanging on them, inside the running test's transaction.
 
     For tests that build every figure themselves (the roll-up arithmetic): the rollback restores all.
+    Every model with a foreign key to Unit is emptied first (reports, pledges, covenants, proposals...),
+    retrying while protected references remain.
     """
-    from indicators.models import ActionLog, Baseline, Report, Unit
+    from django.apps import apps
+    from django.db.models import ProtectedError
+
+    from indicators.models import ActionLog, Baseline, Unit
 
     ActionLog.objects.all().delete()
-    Report.objects.all().delete()
     Baseline.objects.all().delete()
+    pending = [
+        model
+        for model in apps.get_models()
+        if model is not Unit
+        and any(f.many_to_one and f.related_model is Unit for f in model._meta.get_fields())
+    ]
+    for _ in range(len(pending) + 1):
+        blocked = []
+        for model in pending:
+            try:
+                model.objects.all().delete()
+            except ProtectedError:
+                blocked.append(model)
+        pending = blocked
+        if not pending:
+            break
     while Unit.objects.exists():  # leaves first: a unit's parent is protected
         Unit.objects.filter(children__isnull=True).delete()
 

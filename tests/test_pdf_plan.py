@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -36,10 +37,12 @@ A4 = (595.28, 841.89)  # points
 def pdf_response(django_db_setup, django_db_blocker):
     """The plan's PDF as a group leader downloads it, rendered once for the module's read-only checks.
 
-    A render takes about a second; the plan is loaded once per session (tests/conftest.py) and the
-    reader account is created inside a transaction that is rolled back.
+    A render takes about a second. These tests use no `db` fixture, so pytest-django may run them after
+    the transactional (browser) tests have flushed the session's data: the plan is loaded again here,
+    inside a transaction that is rolled back with the reader account.
     """
     with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", "plan_2024", verbosity=0)
         user = get_user_model().objects.create_user(username="pdf_reader")
         Profile.objects.create(user=user, role=Profile.Role.GROUP_LEADER)
         client = Client()
