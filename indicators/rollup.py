@@ -23,14 +23,17 @@ totals), whatever the number of units, targets and quarters.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
-from django.db.models import Case, F, Prefetch, Sum, Value, When
+from django.db.models import Case, Count, F, Max, Prefetch, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from .models import Baseline, DataElement, Report, ReportedValue, Target, TargetTerm
@@ -409,7 +412,59 @@ def _projection(target: Target, actual: Decimal | None, reported: set[int]) -> D
     return actual
 
 
+def data_fingerprint(plan) -> tuple:
+    """What the figures of `plan` depend on, in two aggregate queries.
+
+    Every change of a figure or a status goes through the services, which bump the report's
+    `updated_at` (and values are counted and summed as a second guard). Plan definitions (targets,
+    terms, baselines) are fingerprinted by counts and sums; an edit that keeps those equal (a changed
+    comparator) shows after ROLLUP_CACHE_SECONDS at most.
+    """
+    values = ReportedValue.objects.filter(report__period__plan=plan).aggregate(
+        n=Count("pk"), top=Max("pk"), total=Sum("value"), last=Max("report__updated_at")
+    )
+    definitions = Target.objects.filter(plan=plan).aggregate(
+        n=Count("pk", distinct=True),
+        total=Sum("target_value", distinct=True),
+        terms=Count("terms", distinct=True),
+        base=Max("baseline__value"),
+        base_n=Count("baseline", distinct=True),
+    )
+    return tuple(values.values()) + tuple(definitions.values())
+
+
 def rollup(
+    *,
+    plan,
+    up_to_quarter: int,
+    unit_ids: Iterable[int] | None = None,
+    include_submitted: bool = False,
+) -> list[TargetResult]:
+    """`compute_rollup`, served from the cache while the plan's data fingerprint is unchanged.
+
+    The dashboard, its PDF, the API and pledge pages ask for the same few roll-ups again and again;
+    with ROLLUP_CACHE_SECONDS = 0 (the tests) every call computes afresh.
+    """
+    seconds = getattr(settings, "ROLLUP_CACHE_SECONDS", 0)
+    if unit_ids is not None:
+        unit_ids = sorted(set(unit_ids))
+    if not seconds:
+        return compute_rollup(
+            plan=plan, up_to_quarter=up_to_quarter, unit_ids=unit_ids, include_submitted=include_submitted
+        )
+    _check_quarter(up_to_quarter)
+    key_source = repr((plan.pk, up_to_quarter, unit_ids, include_submitted, data_fingerprint(plan)))
+    key = "rollup:" + hashlib.sha256(key_source.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute_rollup(
+            plan=plan, up_to_quarter=up_to_quarter, unit_ids=unit_ids, include_submitted=include_submitted
+        )
+        cache.set(key, found, seconds)
+    return found
+
+
+def compute_rollup(
     *,
     plan,
     up_to_quarter: int,

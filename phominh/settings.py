@@ -141,6 +141,10 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Roll-ups are cached per plan, quarter and units while the data behind them is unchanged
+# (indicators.rollup.data_fingerprint); plan definitions edited in the admin show within this time.
+ROLLUP_CACHE_SECONDS = int(os.environ.get("PHOMINH_ROLLUP_CACHE_SECONDS", "60"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

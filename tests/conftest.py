@@ -27,7 +27,8 @@ def fast_password_hashing():
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
-    with override_settings(PASSWORD_HASHERS=hashers):
+    # Roll-ups are computed afresh in tests (tests/test_rollup_cache.py tests the cache itself).
+    with override_settings(PASSWORD_HASHERS=hashers, ROLLUP_CACHE_SECONDS=0):
         yield
 
 

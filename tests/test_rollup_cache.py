@@ -1,0 +1,70 @@
+"""The roll-up cache serves the same figures until the data behind them changes."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from indicators import services
+from indicators.models import DataElement, ReportedValue
+from indicators.rollup import compute_rollup, rollup
+
+from .reporting import open_quarter, unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.ROLLUP_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def figures(results):
+    return {r.target.code: (r.actual, r.status) for r in results}
+
+
+def test_second_call_is_served_from_the_cache(demo, cached):
+    first = rollup(plan=demo, up_to_quarter=2)
+    with CaptureQueriesContext(connection) as queries:
+        second = rollup(plan=demo, up_to_quarter=2)
+    assert figures(second) == figures(first) == figures(compute_rollup(plan=demo, up_to_quarter=2))
+    assert len(queries) == 2  # the fingerprint only
+
+
+def test_a_saved_figure_is_seen_at_once(demo, cached, make_user):
+    open_quarter(demo)
+    leader = make_user("group_leader", units=[unit("TDP-01")])
+    before = figures(rollup(plan=demo, up_to_quarter=4, include_submitted=True))
+    element = DataElement.objects.get(code="DAN_BO")
+    report, _ = services.save_values(
+        unit=unit("TDP-01"),
+        period=demo.periods.get(quarter=4),
+        user=leader,
+        entries={element: services.Entry(value=500)},
+        version=0,
+    )
+    after_draft = figures(rollup(plan=demo, up_to_quarter=4, include_submitted=True))
+    assert after_draft == before  # a draft does not count, but the cache was not trusted blindly
+    report.status = "submitted"
+    report.save(update_fields=["status", "updated_at"])
+    after = figures(rollup(plan=demo, up_to_quarter=4, include_submitted=True))
+    assert after != before
+    assert after == figures(compute_rollup(plan=demo, up_to_quarter=4, include_submitted=True))
+
+
+def test_a_value_changed_behind_the_services_back_is_still_seen(demo, cached):
+    rollup(plan=demo, up_to_quarter=2)
+    value = ReportedValue.objects.filter(report__period__quarter=2, element__code="SO_HO").first()
+    value.value += 1000
+    value.save(update_fields=["value"])
+    assert figures(rollup(plan=demo, up_to_quarter=2)) == figures(compute_rollup(plan=demo, up_to_quarter=2))
+
+
+def test_units_and_quarters_are_cached_apart(demo, cached):
+    ward = figures(rollup(plan=demo, up_to_quarter=2))
+    group = figures(rollup(plan=demo, up_to_quarter=2, unit_ids=[unit("TDP-01").pk]))
+    assert ward != group
+    assert figures(rollup(plan=demo, up_to_quarter=1)) == figures(compute_rollup(plan=demo, up_to_quarter=1))
