@@ -40,7 +40,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     and load what they need themselves.
     """
     with django_db_blocker.unblock():
-        call_command("loaddata", "plan_2024", "titles", "demo_2024", "demo_awards_2024", verbosity=0)
+        call_command("loaddata", "plan_2024", "titles", "demo_2024", verbosity=0)
 
 
 @pytest.fixture
