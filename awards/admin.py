@@ -1,10 +1,173 @@
-from django.contrib import admin
+"""Awards in the admin: titles, the council and the registry are data the office may edit here.
 
-from .models import Title
+Proposals, sessions, tallies, ballots and decisions change only through the services (which check the
+state and write the log), so they are read-only here. A tally is shown only once its session is
+closed, and a cast ballot shows who voted, never how: there is no "how" to show.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AgendaItem,
+    AwardRecord,
+    BallotCast,
+    Council,
+    CouncilMember,
+    CouncilSession,
+    Decision,
+    EvidenceFile,
+    Proposal,
+    SessionMember,
+    Title,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Title)
 class TitleAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "for_whom", "decided_by", "requires_pledge", "quota_percent", "vote_threshold_percent"]
+    list_display = [
+        "code",
+        "name",
+        "for_whom",
+        "decided_by",
+        "requires_pledge",
+        "prerequisite",
+        "quota_percent",
+        "vote_threshold_percent",
+        "vote_threshold_strict",
+    ]
     list_filter = ["for_whom", "decided_by"]
+    list_select_related = ["prerequisite"]
     search_fields = ["code", "name"]
+
+
+class CouncilMemberInline(admin.TabularInline):
+    model = CouncilMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = ["name", "quorum_numerator", "quorum_denominator", "higher_authority", "is_active"]
+    inlines = [CouncilMemberInline]
+
+
+@admin.register(CouncilMember)
+class CouncilMemberAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "council", "role", "position", "order", "is_active"]
+    list_filter = ["council", "role", "is_active"]
+    list_select_related = ["user", "council"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    list_display = ["title", "nominee_name", "unit", "plan", "status", "office_eligible"]
+    list_filter = ["plan", "status", "title"]
+    list_select_related = ["title", "unit", "plan"]
+    search_fields = ["nominee_name", "unit__name"]
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(ReadOnlyAdmin):
+    """File names and sizes only: the files are served by the portal's permission-checked view."""
+
+    list_display = ["original_name", "proposal", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_select_related = ["proposal__title", "proposal__unit", "uploaded_by"]
+    exclude = ["file"]
+
+
+class SessionMemberInline(admin.TabularInline):
+    model = SessionMember
+    extra = 0
+    can_delete = False
+    readonly_fields = ["member", "present"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CouncilSession)
+class CouncilSessionAdmin(ReadOnlyAdmin):
+    list_display = ["name", "held_on", "status", "member_count", "present_count", "closed_at"]
+    list_filter = ["status", "plan"]
+    inlines = [SessionMemberInline]
+
+
+@admin.register(SessionMember)
+class SessionMemberAdmin(ReadOnlyAdmin):
+    list_display = ["member", "session", "present"]
+    list_filter = ["session", "present"]
+    list_select_related = ["member__user", "session"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "session", "order", "tally", "passed"]
+    list_filter = ["session"]
+    list_select_related = ["proposal__title", "proposal__unit", "session"]
+    fields = ["session", "proposal", "order", "tally", "threshold_percent", "threshold_strict", "passed"]
+    readonly_fields = fields
+
+    @admin.display(description=_("kết quả kiểm phiếu"))
+    def tally(self, obj):
+        if not obj.session.is_closed:
+            return _("chưa kết thúc biểu quyết")
+        return _("đồng ý %(a)s, không đồng ý %(d)s, không có ý kiến %(n)s") % {
+            "a": obj.agree,
+            "d": obj.disagree,
+            "n": obj.abstain,
+        }
+
+
+@admin.register(BallotCast)
+class BallotCastAdmin(ReadOnlyAdmin):
+    list_display = ["member", "item", "written"]
+    list_filter = ["item__session", "written"]
+    list_select_related = [
+        "member__member__user",
+        "item__proposal__title",
+        "item__proposal__unit",
+        "item__session",
+    ]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["number", "kind", "signed_on", "issuer", "session", "recorded_by"]
+    list_filter = ["kind"]
+    list_select_related = ["session", "recorded_by"]
+
+
+@admin.register(AwardRecord)
+class AwardRecordAdmin(admin.ModelAdmin):
+    """Earlier years are typed in from the paper decisions; the portal's own entries stay as decided."""
+
+    list_display = ["year", "title", "nominee_name", "unit", "decision_number", "decided_on", "decided_by"]
+    list_filter = ["year", "title"]
+    list_select_related = ["title", "unit"]
+    search_fields = ["nominee_name", "unit__name", "decision_number"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["proposal", "decision"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.proposal_id:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.proposal_id:
+            return False
+        return super().has_delete_permission(request, obj)

@@ -2,10 +2,17 @@
 council's sessions with secret ballot, and decisions (DOMAIN.md §4).
 """
 
+import os
+import re
+import unicodedata
+import uuid
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +40,14 @@ class Title(models.Model):
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
     criteria = models.TextField(_("tiêu chuẩn"), blank=True, help_text=_("Mỗi dòng một tiêu chí."))
     requires_pledge = models.BooleanField(_("phải đăng ký thi đua"), default=True)
+    requires_pledge_kept = models.BooleanField(
+        _("phải hoàn thành chỉ tiêu đã đăng ký"),
+        default=True,
+        help_text=_(
+            "Với danh hiệu tập thể và tổ dân phố: đơn vị phải hoàn thành các chỉ tiêu trong bản đăng ký "
+            "thi đua, đọc từ số liệu báo cáo."
+        ),
+    )
     prerequisite = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -40,6 +55,18 @@ class Title(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("phải đạt danh hiệu trong năm"),
+    )
+    earlier_title = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("phải đạt danh hiệu các năm trước"),
+        help_text=_("Ví dụ: đạt danh hiệu này liên tục trong số năm liền trước ghi ở dưới (sổ khen thưởng)."),
+    )
+    earlier_years = models.PositiveSmallIntegerField(
+        _("số năm liền trước"), default=0, help_text=_("0: không xét các năm trước.")
     )
     quota_percent = models.DecimalField(
         _("tỷ lệ tối đa (%)"),
@@ -82,6 +109,15 @@ class Title(models.Model):
                 condition=Q(vote_threshold_percent__gt=0, vote_threshold_percent__lte=100),
                 name="title_threshold_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(earlier_title__isnull=True, earlier_years=0)
+                | Q(earlier_title__isnull=False, earlier_years__gte=1, earlier_years__lte=10),
+                name="title_earlier_years_with_title",
+            ),
+            models.CheckConstraint(
+                condition=Q(quota_percent__isnull=True) | Q(quota_base__isnull=False),
+                name="title_quota_has_base",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,3 +125,438 @@ class Title(models.Model):
 
     def criteria_lines(self) -> list[str]:
         return [line.strip() for line in self.criteria.splitlines() if line.strip()]
+
+    @property
+    def names_a_person(self) -> bool:
+        """Individual and household titles name someone; collective ones go to the unit itself."""
+        return self.for_whom in (self.ForWhom.INDIVIDUAL, self.ForWhom.HOUSEHOLD)
+
+    @property
+    def decided_by_ward(self) -> bool:
+        return self.decided_by == self.DecidedBy.WARD_CHAIRMAN
+
+
+def normalise_name(text: str) -> str:
+    """A name as people match it: Unicode NFC, case and spacing ignored ("Phạm  thị Lan" = "Phạm Thị Lan")."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip().casefold()
+
+
+class Council(models.Model):
+    """The ward's emulation and commendation council (Hội đồng Thi đua - Khen thưởng phường).
+
+    Its quorum is a fraction of the total membership, kept as data (design default two thirds).
+    """
+
+    name = models.CharField(
+        _("tên Hội đồng"), max_length=160, default="Hội đồng Thi đua - Khen thưởng phường Phổ Minh"
+    )
+    issuer = models.CharField(
+        _("tên trên văn bản"),
+        max_length=120,
+        default="Hội đồng Thi đua - Khen thưởng",
+        help_text=_("Dòng cơ quan ban hành của biên bản, dưới dòng UBND phường."),
+    )
+    quorum_numerator = models.PositiveSmallIntegerField(_("tử số của tỷ lệ tối thiểu dự họp"), default=2)
+    quorum_denominator = models.PositiveSmallIntegerField(_("mẫu số của tỷ lệ tối thiểu dự họp"), default=3)
+    higher_authority = models.CharField(
+        _("cấp trên nhận tờ trình"), max_length=160, default="Chủ tịch Ủy ban nhân dân thị xã Đức Phổ"
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("Hội đồng Thi đua - Khen thưởng")
+        verbose_name_plural = _("Hội đồng Thi đua - Khen thưởng")
+        ordering = ["-is_active", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum_numerator__gte=1, quorum_numerator__lte=F("quorum_denominator")),
+                name="council_quorum_fraction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CouncilMember(models.Model):
+    """A person of the council (a portal user) and his role in it."""
+
+    class Role(models.TextChoices):
+        CHAIRMAN = "chairman", _("Chủ tịch Hội đồng")
+        VICE_CHAIRMAN = "vice_chairman", _("Phó Chủ tịch Hội đồng")
+        MEMBER = "member", _("Ủy viên")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="council_memberships"
+    )
+    role = models.CharField(_("chức danh trong Hội đồng"), max_length=16, choices=Role.choices)
+    position = models.CharField(_("chức vụ"), max_length=160, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang là thành viên"), default=True)
+
+    class Meta:
+        verbose_name = _("thành viên Hội đồng")
+        verbose_name_plural = _("thành viên Hội đồng")
+        ordering = ["council", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "user"], name="councilmember_once"),
+            models.UniqueConstraint(
+                fields=["council"], condition=Q(role="chairman", is_active=True), name="council_one_chairman"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from indicators.templatetags.vn import person_name
+
+        return f"{person_name(self.user)} — {self.get_role_display()}"
+
+
+class Decision(models.Model):
+    """A document that settles a session's outcome: the ward chairman's decision (quyết định), the
+    proposal letter to the higher level (tờ trình), or the higher level's decision once it arrives."""
+
+    class Kind(models.TextChoices):
+        WARD = "ward", _("Quyết định khen thưởng của Chủ tịch UBND phường")
+        LETTER = "letter", _("Tờ trình đề nghị cấp trên khen thưởng")
+        HIGHER = "higher", _("Quyết định khen thưởng của cấp trên")
+
+    session = models.ForeignKey("CouncilSession", on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices)
+    number = models.CharField(_("số, ký hiệu"), max_length=40)
+    signed_on = models.DateField(_("ngày ký"))
+    issuer = models.CharField(_("người có thẩm quyền"), max_length=160)
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("quyết định, tờ trình")
+        verbose_name_plural = _("quyết định, tờ trình")
+        ordering = ["session", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "kind"], name="decision_one_per_kind_and_session"),
+            models.CheckConstraint(condition=~Q(number=""), name="decision_has_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} số {self.number}"
+
+
+class Proposal(models.Model):
+    """A unit's proposal of itself, one of its people or one of its households for a title (đề nghị)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đã gửi, chờ kiểm tra")
+        RETURNED = "returned", _("Bị trả lại")
+        CHECKED = "checked", _("Văn phòng đã kiểm tra")
+        FORWARDED = "forwarded", _("Đã chuyển Hội đồng")
+        PASSED = "passed", _("Hội đồng thông qua")
+        REJECTED = "rejected", _("Hội đồng không thông qua")
+        PROPOSED_UP = "proposed_up", _("Đã trình cấp trên")
+        AWARDED = "awarded", _("Đã khen thưởng")
+        NOT_AWARDED = "not_awarded", _("Cấp trên không khen thưởng")
+
+    plan = models.ForeignKey("campaigns.Plan", on_delete=models.PROTECT, related_name="award_proposals")
+    unit = models.ForeignKey("indicators.Unit", on_delete=models.PROTECT, related_name="award_proposals")
+    title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("danh hiệu")
+    )
+    nominee_name = models.CharField(
+        _("họ và tên / chủ hộ"),
+        max_length=160,
+        blank=True,
+        help_text=_("Cá nhân: họ và tên; hộ gia đình: tên chủ hộ. Để trống khi đề nghị cho chính đơn vị."),
+    )
+    nominee_position = models.CharField(_("chức vụ, địa chỉ"), max_length=160, blank=True)
+    achievements = models.TextField(_("tóm tắt thành tích"))
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    office_eligible = models.BooleanField(_("đủ điều kiện (Văn phòng)"), null=True, blank=True)
+    office_note = models.TextField(_("ý kiến của Văn phòng"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("kiểm tra lúc"), null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    letter = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter_proposals",
+        verbose_name=_("tờ trình"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị khen thưởng")
+        verbose_name_plural = _("đề nghị khen thưởng")
+        ordering = ["plan", "title__order", "unit__order", "nominee_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""), name="proposal_returned_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["checked", "forwarded"]) | Q(office_eligible__isnull=False),
+                name="proposal_checked_has_verdict",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "unit", "title", "nominee_name"], name="proposal_once_per_nominee_and_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.nominee}"
+
+    @property
+    def nominee(self) -> str:
+        """Who would receive the title: the person or household named, or the unit itself."""
+        return self.nominee_name or self.unit.name
+
+    @property
+    def nominee_key(self) -> str:
+        return normalise_name(self.nominee_name)
+
+
+class CouncilSession(models.Model):
+    """A meeting of the council (phiên họp) with its agenda of forwarded proposals.
+
+    Planned → open for voting (only with a quorum present) → closed. Closing freezes the tally: the
+    services refuse every change to a closed session, and a closed session has `closed_at`.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Đang chuẩn bị")
+        OPEN = "open", _("Đang biểu quyết")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="sessions")
+    plan = models.ForeignKey("campaigns.Plan", on_delete=models.PROTECT, related_name="council_sessions")
+    name = models.CharField(_("tên phiên họp"), max_length=200)
+    held_on = models.DateField(_("ngày họp"))
+    place = models.CharField(_("địa điểm"), max_length=200, default="Hội trường UBND phường Phổ Minh")
+    minutes_number = models.CharField(_("số biên bản"), max_length=40, blank=True)
+    secretary_name = models.CharField(_("thư ký phiên họp"), max_length=120, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=8, choices=Status.choices, default=Status.PLANNED)
+    quorum_numerator = models.PositiveSmallIntegerField(_("tử số tỷ lệ tối thiểu dự họp"))
+    quorum_denominator = models.PositiveSmallIntegerField(_("mẫu số tỷ lệ tối thiểu dự họp"))
+    member_count = models.PositiveSmallIntegerField(
+        _("tổng số thành viên"), null=True, blank=True, help_text=_("Chốt khi bắt đầu biểu quyết.")
+    )
+    present_count = models.PositiveSmallIntegerField(_("số thành viên có mặt"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("bắt đầu biểu quyết lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phiên họp Hội đồng")
+        verbose_name_plural = _("phiên họp Hội đồng")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                name="session_closed_iff_closed_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="planned") | Q(member_count__isnull=False, present_count__isnull=False),
+                name="session_counts_frozen_when_voting",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum_numerator__gte=1, quorum_numerator__lte=F("quorum_denominator")),
+                name="session_quorum_fraction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.held_on:%d/%m/%Y})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class SessionMember(models.Model):
+    """A council member as listed for one session, and whether he is present at the meeting."""
+
+    session = models.ForeignKey(CouncilSession, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="+")
+    present = models.BooleanField(_("có mặt"), default=False)
+
+    class Meta:
+        verbose_name = _("thành viên dự họp")
+        verbose_name_plural = _("thành viên dự họp")
+        ordering = ["session", "member__order", "member__pk"]
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="sessionmember_once")]
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+
+class AgendaItem(models.Model):
+    """A proposal on a session's agenda, with its anonymous tally.
+
+    The tally is three counters, incremented inside the transaction that records the member's
+    BallotCast: no row, timestamp or ordering connects a choice to the member who made it. At close
+    the threshold in force is copied here and the result frozen.
+    """
+
+    session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="agenda")
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="agenda_item")
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    agree = models.PositiveSmallIntegerField(_("đồng ý"), default=0)
+    disagree = models.PositiveSmallIntegerField(_("không đồng ý"), default=0)
+    abstain = models.PositiveSmallIntegerField(_("không có ý kiến"), default=0)
+    threshold_percent = models.DecimalField(
+        _("ngưỡng biểu quyết áp dụng (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    threshold_strict = models.BooleanField(_("phải vượt ngưỡng"), null=True, blank=True)
+    passed = models.BooleanField(_("thông qua"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nội dung biểu quyết")
+        verbose_name_plural = _("nội dung biểu quyết")
+        ordering = ["session", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.session} — {self.proposal}"
+
+    @property
+    def ballots(self) -> int:
+        return self.agree + self.disagree + self.abstain
+
+
+class BallotCast(models.Model):
+    """THAT a member voted on an agenda item — never HOW: there is deliberately no choice field here,
+    and no timestamp (the choice went into the item's counters in the same transaction)."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="casts")
+    member = models.ForeignKey(SessionMember, on_delete=models.PROTECT, related_name="casts")
+    written = models.BooleanField(
+        _("ý kiến bằng văn bản"),
+        default=False,
+        help_text=_("Thành viên vắng mặt gửi ý kiến trước khi kết thúc."),
+    )
+
+    class Meta:
+        verbose_name = _("phiếu đã bỏ")
+        verbose_name_plural = _("phiếu đã bỏ")
+        ordering = ["item", "member__member__order", "member__member__pk"]
+        constraints = [models.UniqueConstraint(fields=["item", "member"], name="ballot_once_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.item.proposal}"
+
+
+class AwardRecord(models.Model):
+    """The registry (sổ khen thưởng): a title awarded, read by later years' criteria.
+
+    Written by the decision services for the portal's own proposals; earlier years are entered by the
+    office in the admin from the paper decisions.
+    """
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, related_name="records", verbose_name=_("danh hiệu")
+    )
+    unit = models.ForeignKey(
+        "indicators.Unit", on_delete=models.PROTECT, related_name="award_records", verbose_name=_("đơn vị")
+    )
+    nominee_name = models.CharField(
+        _("họ và tên / chủ hộ"), max_length=160, blank=True, help_text=_("Để trống khi khen chính đơn vị.")
+    )
+    nominee_position = models.CharField(_("chức vụ, địa chỉ"), max_length=160, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=40)
+    decided_on = models.DateField(_("ngày quyết định"))
+    decided_by = models.CharField(_("cấp quyết định"), max_length=160)
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="award_record"
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="records"
+    )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(_("vào sổ lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sổ khen thưởng")
+        verbose_name_plural = _("sổ khen thưởng")
+        ordering = ["-year", "title__order", "unit__order", "nominee_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "title", "unit", "nominee_name"], name="award_once_per_year"
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="award_year_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.title} — {self.nominee}"
+
+    @property
+    def nominee(self) -> str:
+        return self.nominee_name or self.unit.name
+
+
+class EvidenceStorage(FileSystemStorage):
+    """Evidence files under settings.EVIDENCE_ROOT (outside the web root, never given a URL).
+
+    The location is read from the settings at each use, so that tests can point it elsewhere.
+    """
+
+    @property
+    def base_location(self):
+        return str(settings.EVIDENCE_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Evidence files are served only through the permission-checked view.")
+
+
+def evidence_storage():
+    return EvidenceStorage()
+
+
+EVIDENCE_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def evidence_path(instance: "EvidenceFile", filename: str) -> str:
+    """A random name: the uploader's file name is kept only as data, never as a path."""
+    return f"{timezone.now():%Y}/{uuid.uuid4().hex}{EVIDENCE_EXTENSIONS[instance.content_type]}"
+
+
+class EvidenceFile(models.Model):
+    """A file that supports a proposal (minh chứng): PDF, JPEG or PNG, checked by its content."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("tệp"), storage=evidence_storage, upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=200)
+    content_type = models.CharField(_("loại tệp"), max_length=40)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    description = models.CharField(_("mô tả"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tệp minh chứng")
+        verbose_name_plural = _("tệp minh chứng")
+        ordering = ["proposal", "uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=list(EVIDENCE_EXTENSIONS)), name="evidence_allowed_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

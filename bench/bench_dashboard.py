@@ -111,7 +111,7 @@ def main(argv=None) -> None:
     else:
         call_command("migrate", verbosity=0)
     try:
-        call_command("loaddata", "plan_2024", "demo_2024", verbosity=0)
+        call_command("loaddata", "plan_2024", "titles", "demo_2024", "demo_awards_2024", verbosity=0)
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; DEBUG={settings.DEBUG}")
         client = Client()
         client.force_login(get_user_model().objects.get(username="chutich"))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    ApiClient,
     CampaignContent,
     Commitment,
     Covenant,
@@ -114,3 +115,17 @@ class CovenantAdmin(admin.ModelAdmin):
 class CovenantMemberAdmin(admin.ModelAdmin):
     list_display = ["covenant", "unit", "confirmed_at", "confirmed_by"]
     list_select_related = ["covenant", "unit", "confirmed_by"]
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    """Revoke a client or change its years here; tokens are issued by `manage.py create_api_client`."""
+
+    list_display = ["name", "is_active", "created_at"]
+    list_filter = ["is_active", "plans"]
+    filter_horizontal = ["plans"]
+    fields = ["name", "plans", "is_active", "created_at"]
+    readonly_fields = ["created_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -11,6 +11,7 @@ from awards.models import Title
 from indicators.models import Target, Unit
 from indicators.templatetags.vn import format_number
 from indicators.validation import parse_number
+from phominh.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
 
 from .services import PledgeData
 
@@ -40,7 +41,7 @@ class CommitmentRow:
 
 class PledgeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    collective_title = forms.ModelChoiceField(
+    collective_title = SafeModelChoiceField(
         label=gettext_lazy("Danh hiệu tập thể đăng ký"), queryset=Title.objects.none(), required=False
     )
     household_count = forms.IntegerField(
@@ -205,13 +206,13 @@ class CovenantForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Nội dung giao ước"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000
     )
-    lead_unit = forms.ModelChoiceField(label=gettext_lazy("Đơn vị chủ trì"), queryset=Unit.objects.none())
-    members = forms.ModelMultipleChoiceField(
+    lead_unit = SafeModelChoiceField(label=gettext_lazy("Đơn vị chủ trì"), queryset=Unit.objects.none())
+    members = SafeModelMultipleChoiceField(
         label=gettext_lazy("Các đơn vị tham gia"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    targets = forms.ModelMultipleChoiceField(
+    targets = SafeModelMultipleChoiceField(
         label=gettext_lazy("Chỉ tiêu cùng cam kết (theo chỉ tiêu kế hoạch của phường)"),
         queryset=Target.objects.none(),
         required=False,

@@ -323,3 +323,28 @@ class CovenantMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.covenant} — {self.unit}"
+
+
+class ApiClient(models.Model):
+    """A system of the higher level that reads the portal's JSON API (issue 10), one token per client.
+
+    Only a SHA-256 hash of the token is stored: the raw token is shown once, by the
+    `create_api_client` command, and cannot be read back. A client reads the plan years granted to it
+    and nothing else; revoking it (``is_active``) refuses its token at once.
+    """
+
+    name = models.CharField(_("tên đơn vị, hệ thống"), max_length=120, unique=True)
+    token_hash = models.CharField(_("mã băm của khóa truy cập"), max_length=64, unique=True, editable=False)
+    plans = models.ManyToManyField(
+        Plan, blank=True, related_name="api_clients", verbose_name=_("kế hoạch (năm) được đọc")
+    )
+    is_active = models.BooleanField(_("đang được dùng"), default=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ứng dụng đọc dữ liệu (API)")
+        verbose_name_plural = _("ứng dụng đọc dữ liệu (API)")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

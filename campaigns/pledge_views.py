@@ -367,6 +367,8 @@ def covenant_detail(request, pk: int):
 @require_POST
 def covenant_open(request, pk: int):
     covenant = _covenant(request, pk)
+    if not permissions.can_manage_covenant(request.user, covenant):
+        raise PermissionDenied
     try:
         services.open_covenant(covenant=covenant, user=request.user)
         messages.success(request, _("Đã mở lấy xác nhận của các đơn vị."))

@@ -36,7 +36,7 @@ class PledgeData:
 def _locked(plan: Plan, unit) -> Pledge:
     Pledge.objects.get_or_create(plan=plan, unit=unit)
     return (
-        Pledge.objects.select_for_update()
+        Pledge.objects.select_for_update(of=("self",))
         .select_related("plan__pledge_window", "unit")
         .get(plan=plan, unit=unit)
     )
@@ -108,7 +108,11 @@ def edit_refusal(pledge: Pledge, today: date) -> str:
 def submit_pledge(*, pledge: Pledge, user, today: date | None = None) -> Pledge:
     today = today or timezone.localdate()
     with transaction.atomic():
-        pledge = Pledge.objects.select_for_update().select_related("plan__pledge_window").get(pk=pledge.pk)
+        pledge = (
+            Pledge.objects.select_for_update(of=("self",))
+            .select_related("plan__pledge_window")
+            .get(pk=pledge.pk)
+        )
         if not permissions.can_edit_pledge(user, pledge, today=today):
             raise PledgeError(edit_refusal(pledge, today))
         if (

@@ -7,6 +7,7 @@ urlpatterns = [
     path("ke-hoach/", views.current_plan, name="plan-current"),
     path("ke-hoach/<int:year>/", views.plan_detail, name="plan-detail"),
     path("ke-hoach/<int:year>/pdf/", views.plan_pdf, name="plan-pdf"),
+    path("ke-hoach/<int:year>/sao-chep/", views.plan_copy, name="plan-copy"),
     path("dang-ky-thi-dua/", pledge_views.pledge_list, name="pledge-list"),
     path("dang-ky-thi-dua/nhac-nho/", pledge_views.pledge_remind, name="pledge-remind"),
     path("dang-ky-thi-dua/<int:year>/<str:unit_code>/", pledge_views.pledge_detail, name="pledge-detail"),

@@ -1,9 +1,14 @@
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators import permissions
 from phominh.pdf import pdf_filename, pdf_response
 
+from .copying import PlanCopyError, copy_plan
 from .models import Plan
 from .selectors import plan_document
 
@@ -52,3 +57,36 @@ def plan_pdf(request, year: int):
         filename=pdf_filename(plan.document_type.lower(), plan.number, str(plan.year)),
         request=request,
     )
+
+
+class PlanCopyForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Năm của kế hoạch mới"), min_value=2000, max_value=2100)
+
+
+def plan_copy(request, year: int):
+    """The office makes next year's plan from this one (campaigns.copying.copy_plan), then edits it."""
+    if not permissions.can_manage_plan(request.user):
+        raise PermissionDenied
+    source = get_object_or_404(Plan, year=year)
+    form = PlanCopyForm(request.POST or None, initial={"year": source.year + 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = copy_plan(source=source, year=form.cleaned_data["year"], user=request.user)
+        except PlanCopyError as error:
+            form.add_error("year", str(error))
+        else:
+            counts = {
+                "targets": plan.targets.count(),
+                "baselines": plan.targets.filter(baseline__isnull=False).count(),
+            }
+            messages.success(
+                request,
+                _(
+                    "Đã tạo kế hoạch năm %(year)d từ kế hoạch năm %(source)d: %(targets)d chỉ tiêu, "
+                    "%(baselines)d chỉ tiêu có kết quả năm %(source)d làm số liệu năm trước. Số, ngày ban "
+                    "hành và nội dung là bản nháp: Văn phòng sửa trong trang Quản trị trước khi ban hành."
+                )
+                % {"year": plan.year, "source": source.year, **counts},
+            )
+            return redirect("plan-detail", year=plan.year)
+    return render(request, "campaigns/plan_copy.html", {"source": source, "form": form})

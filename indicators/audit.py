@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "campaigns.covenant.created": "Lập giao ước",
     "campaigns.covenant.opened": "Mở lấy xác nhận",
     "campaigns.covenant.confirmed": "Xác nhận giao ước",
+    "campaigns.plan.copied": "Sao chép kế hoạch sang năm mới",
+    "campaigns.api_client.created": "Cấp khóa truy cập API",
 }
 
 

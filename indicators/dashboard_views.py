@@ -1,8 +1,9 @@
 """Progress pages: the ward dashboard, a target's drill-down and a unit's page (issue 4).
 
-Every figure on these pages comes from the roll-up engine (`indicators.rollup`): the views choose
-which quarter, which units and which report statuses count, then sort, filter and draw; they never
-add up a value themselves, so the dashboard, the PDF reports and a pledge's fulfilment agree.
+Every figure on these pages comes from the roll-up engine (`indicators.rollup`), and every row from
+`indicators.progress`, which the quarterly PDF reports use too: the views choose which quarter, which
+units and which report statuses count, then hand the rows to the templates; they never add up a value
+or word a figure themselves, so the dashboard, the PDF reports and a pledge's fulfilment agree.
 
 The ward's figures are public within the portal: every person with a role sees them. What is scoped
 is the unit level: the unit filter, the drill-down's unit rows and the unit pages list only
@@ -11,14 +12,11 @@ the URL or from a GET parameter.
 
 Each view runs a constant number of queries whatever the number of units, targets and quarters (the
 roll-up's own four, plus a handful for the plan, the filter lists and the user), see
-tests/test_dashboard.py. The rows handed to the templates are flat (texts, URLs and charts prepared
-here, once): the dashboard draws some fifty rows, and deep attribute lookups and a `{% url %}` per row
-cost the template engine as much as the roll-up itself.
+tests/test_dashboard.py.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote
@@ -36,34 +34,21 @@ from campaigns.models import Plan
 
 from . import charts, permissions
 from .models import Assignment, Report, ReportedValue, Target, Unit
-from .rollup import (
-    QUARTERS,
-    Status,
-    TargetResult,
-    element_ids_behind,
-    pace_share,
-    rollup,
-    rollup_by_unit,
+from .progress import (
+    SUM_KINDS,
+    behind_first,
+    expected_by_quarter,
+    figure_text,
+    quarter_chart,
+    quarter_text,
+    share,
+    status_counts,
+    target_row,
+    target_statuses,
+    unit_rows,
+    ward_results,
 )
-from .templatetags.vn import format_number
-from .templatetags.vn import target_figure as chi_tieu
-
-HUNDRED = Decimal(100)
-
-BADGE_CLASS = {
-    Status.ACHIEVED: "text-bg-success",
-    Status.ON_TRACK: "text-bg-primary",
-    Status.BEHIND: "text-bg-danger",
-    Status.NO_DATA: "text-bg-secondary",
-    Status.INFO: "text-bg-light border",
-}
-# The order of the summary cards: what needs attention first.
-STATUS_ORDER = [Status.BEHIND, Status.ON_TRACK, Status.ACHIEVED, Status.NO_DATA, Status.INFO]
-SUM_KINDS = (Target.Kind.FLOW, Target.Kind.STOCK)
-
-# Figures are shown with at most two decimals (rounding is for display only).
-DECIMALS = 2
-
+from .rollup import QUARTERS, element_ids_behind, rollup, rollup_by_unit
 
 # --- filters --------------------------------------------------------------------------------------
 
@@ -194,156 +179,6 @@ def _url_maker(name: str, year: int, query: str):
     return lambda code: pattern.replace(placeholder, quote(code)) + suffix
 
 
-# --- texts and rows -------------------------------------------------------------------------------
-
-
-def figure_text(target: Target, value: Decimal | None) -> str:
-    """A figure as the plan states its kind: "2.106,8 tấn", "2,8 %", "Mức độ 3", "Đạt chuẩn"."""
-    if value is None:
-        return "—"
-    if target.comparator == Target.Comparator.MAINTAIN and target.target_value is None:
-        return _("Đạt chuẩn") if value >= 1 else _("Chưa đạt chuẩn")
-    if target.unit_of_measure == "mức độ":
-        return _("Mức độ %(level)s") % {"level": format_number(value, DECIMALS)}
-    number = format_number(value, DECIMALS)
-    return f"{number} {target.unit_of_measure}" if target.unit_of_measure else number
-
-
-def target_text(target: Target) -> str:
-    """The plan's figure with its comparator: "≥ 705,6 tỷ đồng", "≤ 2,57 %", "Mức độ 3"."""
-    if target.is_heading:
-        return ""
-    figure = chi_tieu(target)
-    if target.unit_of_measure and target.unit_of_measure != "mức độ":
-        figure = f"{figure} {target.unit_of_measure}"
-    if target.comparator == Target.Comparator.MAINTAIN:
-        return figure
-    return f"{target.comparator_symbol} {figure}"
-
-
-def _expected_percent(target: Target, quarter: int) -> Decimal | None:
-    """Where a flow should stand by the end of `quarter`, in percent of its yearly figure (its pace)."""
-    if target.kind != Target.Kind.FLOW or target.comparator not in (
-        Target.Comparator.GTE,
-        Target.Comparator.GT,
-        Target.Comparator.LTE,
-    ):
-        return None
-    return pace_share(target, quarter) * HUNDRED
-
-
-@dataclass
-class Row:
-    """One line of a progress table, flat for the template: a target, a heading or a group caption."""
-
-    kind: str  # "target", "heading" or "group"
-    code: str = ""
-    name: str = ""
-    depth: int = 0
-    url: str = ""
-    status: str = ""
-    status_label: str = ""
-    badge_class: str = ""
-    actual_text: str = ""
-    target_text: str = ""
-    progress_text: str = ""
-    projection_text: str = ""
-    bar: str = ""
-    trend: str = ""
-
-
-def _row(result: TargetResult, *, quarter: int, url_for, depth: int = 0) -> Row:
-    target = result.target
-    if target.is_heading:
-        return Row(kind="heading", code=target.code, name=target.name, depth=depth)
-    progress = format_number(result.progress, 1) if result.progress is not None else ""
-    progress_text = f"{progress} %" if progress else ""
-    bar_label = (
-        _("%(code)s: đạt %(progress)s chỉ tiêu") % {"code": target.code, "progress": progress_text}
-        if progress
-        else f"{target.code}: {result.status_label}"
-    )
-    return Row(
-        kind="target",
-        code=target.code,
-        name=target.name,
-        depth=depth,
-        url=url_for(target.code),
-        status=result.status,
-        status_label=result.status_label,
-        badge_class=BADGE_CLASS[result.status],
-        actual_text=figure_text(target, result.actual),
-        target_text=target_text(target),
-        progress_text=progress_text,
-        projection_text=figure_text(target, result.projection),
-        bar=charts.progress_bar(
-            result.progress,
-            status=result.status,
-            expected=_expected_percent(target, quarter),
-            label=bar_label,
-        ),
-        trend=charts.sparkline(
-            result.by_quarter,
-            status=result.status,
-            label=f"{target.code} — {charts.trend_label(result.by_quarter, decimals=DECIMALS)}",
-        ),
-    )
-
-
-def _depths(results: list[TargetResult]) -> dict[int, int]:
-    """How deep each target sits under "of which" parents, for indenting."""
-    parent_of = {r.target.pk: r.target.parent_id for r in results}
-    depths = {}
-    for pk in parent_of:
-        depth, current = 0, pk
-        while parent_of.get(current):
-            current = parent_of[current]
-            depth += 1
-        depths[pk] = depth
-    return depths
-
-
-def _sections(results: list[TargetResult], *, quarter: int, url_for) -> list[dict]:
-    """ "Chậm tiến độ" first, then the rest in plan order under their group and heading captions.
-
-    A heading whose detailed targets are all in the first section is left out of the second, where it
-    would stand alone.
-    """
-    depths = _depths(results)
-    behind = [_row(r, quarter=quarter, url_for=url_for) for r in results if r.status == Status.BEHIND]
-    rest = [r for r in results if r.status != Status.BEHIND]
-    parents_in_rest = {r.target.parent_id for r in rest if not r.target.is_heading}
-    rows: list[Row] = []
-    group = None
-    group_labels = dict(Target.Group.choices)
-    for result in rest:
-        target = result.target
-        if target.is_heading and target.pk not in parents_in_rest:
-            continue
-        if target.group != group:
-            group = target.group
-            rows.append(Row(kind="group", name=str(group_labels.get(group, group))))
-        rows.append(_row(result, quarter=quarter, url_for=url_for, depth=depths[target.pk]))
-    sections = []
-    if behind:
-        sections.append({"key": "behind", "title": _("Chậm tiến độ"), "rows": behind})
-    if any(row.kind == "target" for row in rows):
-        title = _("Các chỉ tiêu khác") if behind else _("Các chỉ tiêu")
-        sections.append({"key": "rest", "title": title, "rows": rows})
-    return sections
-
-
-def _quarter_text(plan: Plan, quarter: int) -> str:
-    return _("quý %(q)s/%(year)s") % {"q": charts.ROMAN[quarter], "year": plan.year}
-
-
-def _share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
-    """A unit's share of the ward's total, in percent; None when either side is missing or zero."""
-    if part is None or not whole:
-        return None
-    return part * HUNDRED / whole
-
-
 # --- views ----------------------------------------------------------------------------------------
 
 
@@ -365,42 +200,24 @@ def dashboard(request, year: int):
     units = _reporting_units(request.user, plan)
     contents = list(plan.contents.order_by("number"))
     filters = _read_filters(request, plan=plan, units=units, contents=contents)
-    results = rollup(
+    results = ward_results(
         plan=plan,
-        up_to_quarter=filters.quarter,
-        unit_ids=[filters.unit.pk] if filters.unit else None,
+        quarter=filters.quarter,
         include_submitted=filters.include_submitted,
+        unit=filters.unit,
+        group=filters.group,
+        content_id=next((c.pk for c in contents if c.number == filters.content), None),
     )
-    if filters.group:
-        results = [r for r in results if r.target.group == filters.group]
-    if filters.content:
-        content_pk = next((c.pk for c in contents if c.number == filters.content), None)
-        results = [r for r in results if r.target.content_id == content_pk]
-    if filters.unit:
-        # Only the targets the unit's own figures stand behind: the rest would all read "no data".
-        reported = set(
-            Assignment.objects.filter(unit=filters.unit, element__plan=plan).values_list(
-                "element_id", flat=True
-            )
-        )
-        by_pk = {r.target.pk: r.target for r in results}
-        results = [
-            r for r in results if r.target.is_heading or element_ids_behind(r.target, by_pk) & reported
-        ]
-    counts = Counter(r.status for r in results if not r.target.is_heading)
     context = {
         "plan": plan,
         "filters": filters,
-        "quarter_text": _quarter_text(plan, filters.quarter),
-        "sections": _sections(
+        "quarter_text": quarter_text(plan, filters.quarter),
+        "sections": behind_first(
             results,
             quarter=filters.quarter,
             url_for=_url_maker("dashboard-target", plan.year, filters.query),
         ),
-        "cards": [
-            {"status": s, "label": Status(s).label, "count": counts.get(s, 0), "badge_class": BADGE_CLASS[s]}
-            for s in STATUS_ORDER
-        ],
+        "cards": status_counts(target_statuses(results)),
     }
     return render(request, "indicators/dashboard.html", context)
 
@@ -440,11 +257,11 @@ def dashboard_target(request, year: int, code: str):
         .order_by("order", "name")
     )
     unit_url = _url_maker("dashboard-unit", plan.year, filters.query)
-    unit_rows = []
+    contributions = []
     for unit in units:
         figure = figures.get(unit.pk)
         actual = figure.actual if figure else None
-        unit_rows.append(
+        contributions.append(
             {
                 "code": unit.code,
                 "name": unit.name,
@@ -452,57 +269,42 @@ def dashboard_target(request, year: int, code: str):
                 "numerator": figure.numerator if figure else None,
                 "denominator": figure.denominator if figure else None,
                 "text": figure_text(target, actual),
-                "share": _share(actual, result.actual) if target.kind in SUM_KINDS else None,
+                "share": share(actual, result.actual) if target.kind in SUM_KINDS else None,
             }
         )
-    expected_by_quarter = {}
+    expected = expected_by_quarter(target, filters.quarter)
     quarters = []
     for q in range(1, filters.quarter + 1):
         value = result.by_quarter.get(q)
         added = None
         if target.kind == Target.Kind.FLOW and value is not None:
             added = value - (result.by_quarter.get(q - 1) or Decimal(0))
-        expected = None
-        if _expected_percent(target, q) is not None:
-            expected = expected_by_quarter[q] = target.target_value * pace_share(target, q)
         quarters.append(
             {
                 "quarter": q,
                 "label": charts.quarter_label(q),
                 "value": value,
                 "added": added,
-                "expected": expected,
+                "expected": expected.get(q),
             }
         )
-    reference = target.target_value if target.comparator != Target.Comparator.MAINTAIN else None
-    chart = charts.quarter_bars(
-        result.by_quarter,
-        status=result.status,
-        reference=reference,
-        reference_label=_("Chỉ tiêu %(v)s") % {"v": format_number(reference)}
-        if reference is not None
-        else "",
-        expected=expected_by_quarter,
-        decimals=DECIMALS,
-        label=f"{target.code} — {charts.trend_label(result.by_quarter, decimals=DECIMALS)}",
-    )
     target_url = _url_maker("dashboard-target", plan.year, filters.query)
     context = {
         "plan": plan,
         "filters": filters,
-        "quarter_text": _quarter_text(plan, filters.quarter),
+        "quarter_text": quarter_text(plan, filters.quarter),
         "target": target,
         "result": result,
-        "row": _row(result, quarter=filters.quarter, url_for=target_url),
+        "row": target_row(result, quarter=filters.quarter, url_for=target_url),
         "baseline_text": figure_text(target, result.baseline) if result.baseline is not None else "",
         "quarters": quarters,
-        "chart": chart,
-        "unit_rows": unit_rows,
+        "chart": quarter_chart(result, quarter=filters.quarter),
+        "unit_rows": contributions,
         "is_fraction": any(t.role == "denominator" for t in target.terms.all()),
         "is_sum": target.kind in SUM_KINDS,
         "sees_all_units": sees_all,
         "children": [
-            _row(r, quarter=filters.quarter, url_for=target_url)
+            target_row(r, quarter=filters.quarter, url_for=target_url)
             for r in results
             if r.target.parent_id == target.pk
         ],
@@ -522,45 +324,18 @@ def dashboard_unit(request, year: int, unit_code: str):
     if unit is None:
         raise Http404
     filters = _read_filters(request, plan=plan)
-    reported = set(
-        Assignment.objects.filter(unit=unit, element__plan=plan).values_list("element_id", flat=True)
+    rows = unit_rows(
+        plan=plan,
+        unit=unit,
+        quarter=filters.quarter,
+        include_submitted=filters.include_submitted,
+        url_for=_url_maker("dashboard-target", plan.year, filters.query),
     )
-    scope = {"plan": plan, "up_to_quarter": filters.quarter, "include_submitted": filters.include_submitted}
-    ward = rollup(**scope)
-    own = {r.target.pk: r for r in rollup(unit_ids=[unit.pk], **scope)}
-    by_pk = {r.target.pk: r.target for r in ward}
-    target_url = _url_maker("dashboard-target", plan.year, filters.query)
-    rows = []
-    for result in ward:
-        target = result.target
-        if target.is_heading or not element_ids_behind(target, by_pk) & reported:
-            continue
-        mine = own[target.pk]
-        is_sum = target.kind in SUM_KINDS
-        rows.append(
-            {
-                "ward": _row(result, quarter=filters.quarter, url_for=target_url),
-                "text": figure_text(target, mine.actual),
-                "numerator": mine.numerator,
-                "denominator": mine.denominator,
-                "is_sum": is_sum,
-                "share": _share(mine.actual, result.actual) if is_sum else None,
-                # A unit's own status against the ward's figure means something for a rate, a level or a
-                # standard; for a sum (a group's part of the ward's output) it would always read behind.
-                "status_label": "" if is_sum else mine.status_label,
-                "badge_class": "" if is_sum else BADGE_CLASS[mine.status],
-                "trend": charts.sparkline(
-                    mine.by_quarter,
-                    status=Status.INFO if is_sum else mine.status,
-                    label=f"{unit.name} — {charts.trend_label(mine.by_quarter, decimals=DECIMALS)}",
-                ),
-            }
-        )
     context = {
         "plan": plan,
         "unit": unit,
         "filters": filters,
-        "quarter_text": _quarter_text(plan, filters.quarter),
+        "quarter_text": quarter_text(plan, filters.quarter),
         "rows": rows,
     }
     return render(request, "indicators/dashboard_unit.html", context)

@@ -76,6 +76,9 @@ class Profile(models.Model):
         verbose_name=_("đơn vị phụ trách"),
         help_text=_("Tổ trưởng: đúng một tổ dân phố. Cán bộ: các đơn vị mà người đó nhập số liệu."),
     )
+    language = models.CharField(
+        _("ngôn ngữ giao diện"), max_length=8, choices=settings.LANGUAGES, default="vi"
+    )
 
     class Meta:
         verbose_name = _("hồ sơ người dùng")

@@ -413,16 +413,16 @@ def _projection(target: Target, actual: Decimal | None, reported: set[int]) -> D
 
 
 def data_fingerprint(plan) -> tuple:
-    """What the figures of `plan` depend on, in two aggregate queries.
+    """What the figures of `plan` depend on, in two small aggregate queries.
 
-    Every change of a figure or a status goes through the services, which bump the report's
-    `updated_at` (and values are counted and summed as a second guard). Plan definitions (targets,
-    terms, baselines) are fingerprinted by counts and sums; an edit that keeps those equal (a changed
-    comparator) shows after ROLLUP_CACHE_SECONDS at most.
+    Every change of a figure or a status goes through the services (web form, Excel import, review
+    steps), which save the report and so bump its `updated_at`; the admin cannot edit figures. The
+    reports' count and latest change therefore say whether any figure may have changed, without
+    reading the values themselves. Plan definitions (targets, terms, baselines) are fingerprinted by
+    counts and sums; an edit that keeps those equal (a changed comparator) shows after
+    ROLLUP_CACHE_SECONDS at most.
     """
-    values = ReportedValue.objects.filter(report__period__plan=plan).aggregate(
-        n=Count("pk"), top=Max("pk"), total=Sum("value"), last=Max("report__updated_at")
-    )
+    reports = Report.objects.filter(period__plan=plan).aggregate(n=Count("pk"), last=Max("updated_at"))
     definitions = Target.objects.filter(plan=plan).aggregate(
         n=Count("pk", distinct=True),
         total=Sum("target_value", distinct=True),
@@ -430,7 +430,7 @@ def data_fingerprint(plan) -> tuple:
         base=Max("baseline__value"),
         base_n=Count("baseline", distinct=True),
     )
-    return tuple(values.values()) + tuple(definitions.values())
+    return tuple(reports.values()) + tuple(definitions.values())
 
 
 def rollup(

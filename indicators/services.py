@@ -45,7 +45,11 @@ def _locked_report(*, unit: Unit, period: ReportingPeriod) -> Report:
     that two people starting the same report at once are told about each other too.
     """
     Report.objects.get_or_create(unit=unit, period=period, defaults={"version": 0})
-    return Report.objects.select_for_update().select_related("period", "unit").get(unit=unit, period=period)
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("period", "unit")
+        .get(unit=unit, period=period)
+    )
 
 
 def _check_version(report: Report, version: int | None) -> None:
@@ -144,7 +148,9 @@ def submit_report(*, report: Report, user, version: int | None = None, today: da
 
     today = today or timezone.localdate()
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+        report = (
+            Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
+        )
         _check_version(report, version)
         if not permissions.can_edit_report(user, report, today=today):
             raise ReportError(permissions.edit_refusal(user, report, today=today))
@@ -193,7 +199,9 @@ def submit_report(*, report: Report, user, version: int | None = None, today: da
 
 def approve_report(*, report: Report, user) -> Report:
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+        report = (
+            Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
+        )
         if not permissions.can_review_report(user, report):
             raise ReportError(permissions.review_refusal(user, report))
         report.status = Report.Status.APPROVED
@@ -212,7 +220,9 @@ def return_report(*, report: Report, user, reason: str) -> Report:
     if not reason:
         raise ReportError(_("Phải ghi lý do trả lại."))
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+        report = (
+            Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
+        )
         if not permissions.can_review_report(user, report):
             raise ReportError(permissions.review_refusal(user, report))
         report.status = Report.Status.RETURNED

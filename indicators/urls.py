@@ -30,6 +30,36 @@ urlpatterns += [
     ),
     path("tien-do/<int:year>/don-vi/<str:unit_code>/", dashboard_views.dashboard_unit, name="dashboard-unit"),
 ]
+
+# Excel exports and entry by spreadsheet (issue 8).
+from . import excel_views  # noqa: E402
+
+urlpatterns += [
+    path("tien-do/<int:year>/q<int:quarter>/excel/", excel_views.progress_export, name="excel-progress"),
+    path(report + "excel/", excel_views.unit_export, name="excel-unit"),
+    path("so-lieu/<int:year>/q<int:quarter>/excel/mau/", excel_views.entry_template, name="excel-template"),
+    path("so-lieu/<int:year>/q<int:quarter>/excel/nhap/", excel_views.import_upload, name="excel-import"),
+    path(
+        "so-lieu/<int:year>/q<int:quarter>/excel/nhap/xac-nhan/",
+        excel_views.import_confirm,
+        name="excel-import-confirm",
+    ),
+    path(
+        "tien-do-nop/<int:year>/q<int:quarter>/excel/", excel_views.completeness_export, name="excel-completeness"
+    ),
+]
+
+# The quarterly progress report as a PDF (issue 7): same query parameters as the pages above.
+from . import report_pdf_views  # noqa: E402
+
+urlpatterns += [
+    path("tien-do/<int:year>/pdf/", report_pdf_views.progress_report_pdf, name="dashboard-pdf"),
+    path(
+        "tien-do/<int:year>/don-vi/<str:unit_code>/pdf/",
+        report_pdf_views.unit_progress_report_pdf,
+        name="dashboard-unit-pdf",
+    ),
+]
 urlpatterns += [
     path("thong-bao/", notification_views.notification_list, name="notifications"),
     path("thong-bao/da-doc-het/", notification_views.notification_read_all, name="notifications-read-all"),

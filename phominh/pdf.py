@@ -27,6 +27,7 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -92,8 +93,12 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def render_pdf(*, template: str, context: dict, request=None) -> bytes:
-    """The template rendered by Django (with the request's context processors when given), as a PDF."""
-    return html_to_pdf(render_to_string(template, context, request=request))
+    """The template rendered by Django (with the request's context processors when given), as a PDF.
+
+    Always in Vietnamese: these are the ward's official documents, whatever the user's interface language.
+    """
+    with translation.override("vi"):
+        return html_to_pdf(render_to_string(template, context, request=request))
 
 
 def pdf_response(*, template: str, context: dict, filename: str, request=None) -> HttpResponse:

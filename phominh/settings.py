@@ -5,6 +5,7 @@ secure cookies, HSTS). Anything else is development: an SQLite file unless DATAB
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "axes",
+    "csp",
     "campaigns",
     "indicators",
     "awards",
@@ -64,13 +69,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "phominh.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "phominh.language.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "phominh.urls"
@@ -112,6 +122,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login throttling (django-axes): 5 wrong passwords for one user name from one address lock that pair
+# out for 15 minutes (HTTP 429 and registration/lockout.html); other addresses, and other user names
+# from the same address, still log in, so a guesser cannot lock a colleague out of the ward office.
+# Every login, logout and failure is kept in axes' tables (AccessLog, AccessFailureLog) as the audit.
+AUTHENTICATION_BACKENDS = [
+    "phominh.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("PHOMINH_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PHOMINH_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "phominh.auth.lockout_response"
+AXES_USERNAME_CALLABLE = "phominh.auth.login_username"
+AXES_COOLOFF_MESSAGE = _("Tạm khóa đăng nhập do nhập sai mật khẩu nhiều lần. Hãy thử lại sau ít phút.")
+
 # Vietnamese first; English arrives with its translation catalogue.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -128,6 +155,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Award evidence (PDF, JPEG, PNG) lives under MEDIA_ROOT, which no URL serves: the files are sent only
+# through the permission-checked view in awards.views.
+EVIDENCE_ROOT = Path(os.environ.get("PHOMINH_EVIDENCE_ROOT", MEDIA_ROOT / "evidence"))
+EVIDENCE_MAX_BYTES = int(os.environ.get("PHOMINH_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -151,12 +182,78 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "thidua@phominh.local")
 
+# Excel uploads (indicators/excel.py): the entry template and the admin's master-data import.
+# A unit's quarter is a few kilobytes and the whole ward's template well under 1 MB, so 2 MB leaves
+# room while keeping a stray photo or export out. Before openpyxl opens a file, its zip entries may
+# not inflate to more than 20 MB in all, nor (above 1 MB) more than 100 times their packed size: a
+# zip bomb is refused, not unpacked. The proxy in front (nginx client_max_body_size) should allow a
+# little more than EXCEL_UPLOAD_MAX_BYTES so that the portal, not the proxy, explains the refusal.
+EXCEL_UPLOAD_MAX_BYTES = int(os.environ.get("EXCEL_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))
+EXCEL_UNZIPPED_MAX_BYTES = int(os.environ.get("EXCEL_UNZIPPED_MAX_BYTES", str(20 * 1024 * 1024)))
+EXCEL_MAX_COMPRESSION_RATIO = 100
+EXCEL_MAX_ZIP_ENTRIES = 2000
+
+# django-import-export (master data in the admin): every import is first a dry run in a transaction
+# that is rolled back, shown as a preview; importing needs the "change" permission of the model,
+# exporting the "view" permission.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+# The read-only JSON API for the higher level (campaigns/api/): bearer tokens of API clients only,
+# never the portal's session (not even for the schema); reading only; JSON only (no browsable API);
+# described by drf-spectacular at /api/v1/schema/. DRF exempts its views from LoginRequiredMiddleware.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["campaigns.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["campaigns.api.permissions.IsApiClient"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Phổ Minh Thi đua — API đọc số liệu",
+    "DESCRIPTION": "Kế hoạch, chỉ tiêu, kết quả thực hiện theo quý và theo đơn vị, sổ khen thưởng (chỉ đọc).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["campaigns.api.permissions.IsApiClient"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "TargetKindEnum": "indicators.models.Target.Kind",
+        "UnitKindEnum": "indicators.models.Unit.Kind",
+    },
+}
+
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(8 * 3600)))
+# Office computers are shared: closing the browser ends the session, and a session left open ends
+# 8 hours after login all the same (the server-side expiry is SESSION_COOKIE_AGE).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): every script, style, font and image comes from the portal itself
+# (Bootstrap's icons are data: images); no inline script or style exists, and
+# tests/test_security_headers.py keeps it that way.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Form posts: the largest, a unit's quarter, has 2 fields per data element (49 in the 2024 plan) and
+# the longest texts are 20,000 characters; file uploads (Excel, evidence) are not counted here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -167,6 +264,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
     if env_bool("DJANGO_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        AXES_CLIENT_IP_CALLABLE = "phominh.auth.forwarded_client_ip"
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from phominh.language import set_language
+
 admin.site.site_header = _("Phổ Minh Thi đua — Quản trị")
 admin.site.site_title = _("Phổ Minh Thi đua")
 admin.site.index_title = _("Quản trị dữ liệu")
@@ -10,7 +12,10 @@ admin.site.index_title = _("Quản trị dữ liệu")
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("ngon-ngu/", set_language, name="set-language"),
     path("quan-tri/", admin.site.urls),
     path("", include("campaigns.urls")),
     path("", include("indicators.urls")),
+    path("", include("awards.urls")),
+    path("api/v1/", include("campaigns.api_urls")),
 ]

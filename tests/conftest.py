@@ -40,7 +40,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     and load what they need themselves.
     """
     with django_db_blocker.unblock():
-        call_command("loaddata", "plan_2024", "titles", "demo_2024", verbosity=0)
+        call_command("loaddata", "plan_2024", "titles", "demo_2024", "demo_awards_2024", verbosity=0)
+
+
+DEMO_FIXTURES = ("plan_2024", "titles", "demo_2024", "demo_awards_2024")
+
+
+def ensure_demo_loaded() -> None:
+    """For module-scoped fixtures (no `db` fixture, so they may run after a transactional test flushed
+    the session's data): load the plan and the demo again when they are gone. Call inside a
+    transaction that is rolled back."""
+    from campaigns.models import Plan
+
+    if not Plan.objects.filter(year=2024).exists():
+        call_command("loaddata", *DEMO_FIXTURES, verbosity=0)
 
 
 @pytest.fixture

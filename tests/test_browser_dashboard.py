@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_live(live_server):
-    call_command("loaddata", "plan_2024", "titles", "demo_2024", verbosity=0)
+    call_command("loaddata", "plan_2024", "titles", "demo_2024", "demo_awards_2024", verbosity=0)
     return live_server
 
 

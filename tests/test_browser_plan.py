@@ -12,7 +12,7 @@ DEMO_ACCOUNTS = ["chutich", "vanphong", "canbo", "totruong1", "hoidong", "quantr
 
 @pytest.fixture
 def demo_live(live_server):
-    call_command("loaddata", "plan_2024", "titles", "demo_2024", verbosity=0)
+    call_command("loaddata", "plan_2024", "titles", "demo_2024", "demo_awards_2024", verbosity=0)
     return live_server
 
 

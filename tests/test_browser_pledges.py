@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def live(live_server):
-    call_command("loaddata", "plan_2024", "titles", "demo_2024", verbosity=0)
+    call_command("loaddata", "plan_2024", "titles", "demo_2024", "demo_awards_2024", verbosity=0)
     from campaigns.models import Plan
 
     open_window(Plan.objects.get(year=2024))

@@ -28,7 +28,7 @@ FIGURES = {
 
 @pytest.fixture
 def live(live_server):
-    call_command("loaddata", "plan_2024", "titles", "demo_2024", verbosity=0)
+    call_command("loaddata", "plan_2024", "titles", "demo_2024", "demo_awards_2024", verbosity=0)
     from campaigns.models import Plan
 
     open_quarter(Plan.objects.get(year=2024))

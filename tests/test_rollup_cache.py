@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from indicators import services
-from indicators.models import DataElement, ReportedValue
+from indicators.models import DataElement
 from indicators.rollup import compute_rollup, rollup
 
 from .reporting import open_quarter, unit
@@ -55,12 +55,16 @@ def test_a_saved_figure_is_seen_at_once(demo, cached, make_user):
     assert after == figures(compute_rollup(plan=demo, up_to_quarter=4, include_submitted=True))
 
 
-def test_a_value_changed_behind_the_services_back_is_still_seen(demo, cached):
-    rollup(plan=demo, up_to_quarter=2)
-    value = ReportedValue.objects.filter(report__period__quarter=2, element__code="SO_HO").first()
-    value.value += 1000
-    value.save(update_fields=["value"])
-    assert figures(rollup(plan=demo, up_to_quarter=2)) == figures(compute_rollup(plan=demo, up_to_quarter=2))
+def test_a_review_step_is_seen_at_once(demo, cached, make_user):
+    """Approving a submitted quarter changes the official figures; the cache must not hide it."""
+    from indicators.models import Report
+
+    before = figures(rollup(plan=demo, up_to_quarter=3))
+    report = Report.objects.filter(period__quarter=3, status="submitted").first()
+    services.approve_report(report=report, user=make_user("office"))
+    after = figures(rollup(plan=demo, up_to_quarter=3))
+    assert after == figures(compute_rollup(plan=demo, up_to_quarter=3))
+    assert after != before
 
 
 def test_units_and_quarters_are_cached_apart(demo, cached):

@@ -8,26 +8,54 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import number_format
+from django.conf import settings
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
+_SEPARATORS: dict[str, tuple[str, str]] = {}
+
+
+def _separators() -> tuple[str, str]:
+    """(decimal, thousands) separators of the active language's format module, looked up once.
+
+    A dashboard formats thousands of figures; Django's number_format looks the formats up each time.
+    """
+    language = get_language() or settings.LANGUAGE_CODE
+    found = _SEPARATORS.get(language)
+    if found is None:
+        found = (get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR"))
+        _SEPARATORS[language] = found
+    return found
+
+
 def format_number(value, max_decimals: int | None = None) -> str:
-    """A figure with exactly the decimals it has (705,6; 4.176), rounded only for display."""
+    """A figure with exactly the decimals it has (705,6; 4.176), rounded only for display.
+
+    Grouped by three (the project's NUMBER_GROUPING) with the active language's separators.
+    """
     if value is None or value == "":
         return ""
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
+    if not number.is_finite():
+        return str(value)
     if max_decimals is not None:
         number = number.quantize(Decimal(1).scaleb(-max_decimals))
     number = number.normalize()
     decimals = max(0, -number.as_tuple().exponent)
-    number = number.quantize(Decimal(1).scaleb(-decimals))
-    return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    text = f"{abs(number):,.{decimals}f}"
+    integer, _dot, fraction = text.partition(".")
+    decimal_separator, thousands_separator = _separators()
+    result = integer.replace(",", thousands_separator)
+    if fraction:
+        result += decimal_separator + fraction
+    return f"-{result}" if number < 0 and result.strip("0.,") else result
 
 
 @register.filter(name="so")

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if Plan.objects.exists():
             self.stdout.write("Đã có dữ liệu kế hoạch, không nạp lại.")
             return
-        call_command("loaddata", "plan_2024", "titles", "demo_2024", verbosity=1)
+        call_command("loaddata", "plan_2024", "titles", "demo_2024", "demo_awards_2024", verbosity=1)
         # The demo year lies in the past: extend quarter IV so that the demo accounts can enter figures.
         period = ReportingPeriod.objects.get(plan__year=2024, quarter=4)
         period.reopened_until = timezone.localdate() + timedelta(days=30)

@@ -1,0 +1,201 @@
+"""The documents a session produces, as PDFs in the Decree-30 layout (through phominh.pdf).
+
+- the minutes (BIÊN BẢN) of the council's meeting, with the tally per proposal, issued by the council
+  under the People's Committee;
+- the draft decision (QUYẾT ĐỊNH) of the ward chairman for the titles the ward decides, with its list;
+- the proposal letter (TỜ TRÌNH) to the higher level for the titles it decides.
+
+Each builds the `document` header object that templates/pdf/base.html expects and the rows to print
+from the same session view the session page shows.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from indicators.templatetags.vn import person_name
+
+from .models import CouncilSession, Decision, Proposal
+from .selectors import SessionView, session_view
+from .services import passed_proposals
+from .voting import quorum_needed
+
+
+@dataclass
+class Document:
+    document_type: str
+    title: str
+    number: str
+    issued_on: date | None
+    issuer: str
+    place: str
+    recipient_lines: list[str] = field(default_factory=list)
+    signer_mandate: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+
+
+@dataclass
+class ResultRow:
+    proposal: Proposal
+    agree: int
+    disagree: int
+    abstain: int
+    members: int
+    passed: bool | None
+    threshold: Decimal | None
+    strict: bool | None
+
+    @property
+    def agree_percent(self) -> Decimal:
+        return Decimal(self.agree) * 100 / self.members if self.members else Decimal(0)
+
+
+def result_rows(view: SessionView) -> list[ResultRow]:
+    members = view.session.member_count or 0
+    return [
+        ResultRow(
+            proposal=item.proposal,
+            agree=item.agree,
+            disagree=item.disagree,
+            abstain=item.abstain,
+            members=members,
+            passed=item.passed,
+            threshold=item.threshold_percent,
+            strict=item.threshold_strict,
+        )
+        for item in view.items
+    ]
+
+
+def _chairman_name(view: SessionView) -> str:
+    return person_name(view.chairman.user) if view.chairman else view.session.plan.signer_name
+
+
+def _data_note(session: CouncilSession) -> str:
+    closed = timezone.localtime(session.closed_at)
+    now = timezone.localtime()
+    return f"Kết quả biểu quyết chốt lúc {closed:%H:%M %d/%m/%Y}, xuất lúc {now:%H:%M %d/%m/%Y}"
+
+
+def minutes_context(session: CouncilSession) -> dict:
+    view = session_view(session)
+    plan = session.plan
+    document = Document(
+        document_type="BIÊN BẢN",
+        title=f"Họp {session.council.name}",
+        number=session.minutes_number or "\u00a0" * 8 + "/BB-HĐTĐKT",
+        issued_on=session.held_on,
+        issuer=session.council.issuer,
+        place=plan.place,
+    )
+    return {
+        "document": document,
+        "parent_issuer": plan.issuer,
+        "session": session,
+        "view": view,
+        "rows": result_rows(view),
+        "chairman_name": _chairman_name(view),
+        "quorum_needed": quorum_needed(
+            members=session.member_count or 0,
+            numerator=session.quorum_numerator,
+            denominator=session.quorum_denominator,
+        ),
+        "opened_at": timezone.localtime(session.opened_at) if session.opened_at else None,
+        "closed_at": timezone.localtime(session.closed_at) if session.closed_at else None,
+        "data_note": _data_note(session),
+    }
+
+
+def _titled_groups(proposals: list[Proposal]) -> list[tuple]:
+    groups: dict = {}
+    for p in proposals:
+        groups.setdefault(p.title, []).append(p)
+    return list(groups.items())
+
+
+def decision_context(session: CouncilSession) -> dict:
+    """The ward chairman's decision: recorded (with its number and date) or a draft to sign."""
+    plan = session.plan
+    decision = session.decisions.filter(kind=Decision.Kind.WARD).first()
+    if decision:
+        proposals = [
+            r.proposal
+            for r in decision.records.select_related(
+                "proposal__title", "proposal__unit", "proposal__plan"
+            ).order_by("title__order", "unit__order", "nominee_name")
+        ]
+    else:
+        proposals = passed_proposals(session, ward=True)
+    document = Document(
+        document_type="QUYẾT ĐỊNH",
+        title=f"Về việc khen thưởng tổng kết phong trào thi đua năm {plan.year}",
+        number=decision.number if decision else "\u00a0" * 8 + "/QĐ-UBND",
+        issued_on=decision.signed_on if decision else None,
+        issuer=plan.issuer,
+        place=plan.place,
+        recipient_lines=[
+            "- Như Điều 3;",
+            "- Hội đồng TĐKT thị xã (b/c);",
+            "- TT. ĐU, HĐND phường;",
+            "- CT, PCT UBND phường;",
+            "- Lưu: VT, VP-TK.",
+        ],
+        signer_mandate="",
+        signer_title="CHỦ TỊCH",
+        signer_name=decision.signer_name if decision and decision.signer_name else plan.signer_name,
+    )
+    return {
+        "document": document,
+        "decision": decision,
+        "session": session,
+        "plan": plan,
+        "groups": _titled_groups(proposals),
+        "proposals": proposals,
+        "year": plan.year,
+        "draft_year": timezone.localdate().year,
+    }
+
+
+def letter_context(session: CouncilSession) -> dict:
+    """The proposal letter (tờ trình) to the higher level, with the tally behind each proposal."""
+    view = session_view(session)
+    plan = session.plan
+    letter = session.decisions.filter(kind=Decision.Kind.LETTER).first()
+    proposals = list(
+        Proposal.objects.filter(letter=letter).select_related("title", "unit", "plan", "agenda_item")
+        if letter
+        else passed_proposals(session, ward=False)
+    )
+    proposals.sort(key=lambda p: (p.title.order, p.unit.order, p.nominee_name))
+    rows = {r.proposal.pk: r for r in result_rows(view)}
+    document = Document(
+        document_type="TỜ TRÌNH",
+        title=f"Về việc đề nghị công nhận danh hiệu thi đua, khen thưởng năm {plan.year}",
+        number=letter.number if letter else "\u00a0" * 8 + "/TTr-UBND",
+        issued_on=letter.signed_on if letter else None,
+        issuer=plan.issuer,
+        place=plan.place,
+        recipient_lines=[
+            "- Như trên;",
+            "- Hội đồng TĐKT thị xã;",
+            "- Phòng Nội vụ thị xã;",
+            "- Lưu: VT, VP-TK.",
+        ],
+        signer_mandate="TM. ỦY BAN NHÂN DÂN",
+        signer_title="CHỦ TỊCH",
+        signer_name=letter.signer_name if letter and letter.signer_name else plan.signer_name,
+    )
+    return {
+        "document": document,
+        "letter": letter,
+        "session": session,
+        "plan": plan,
+        "addressee": session.council.higher_authority,
+        "rows": [rows[p.pk] for p in proposals if p.pk in rows],
+        "groups": _titled_groups(proposals),
+        "year": plan.year,
+        "draft_year": timezone.localdate().year,
+    }

@@ -1,0 +1,148 @@
+"""Forms of the awards pages; they only read input, the services decide."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Unit
+from phominh.fields import SafeModelChoiceField
+
+from .models import CouncilSession, Proposal, Title
+from .services import TITLE_FIELDS
+from .voting import CHOICES
+
+
+class ProposalForm(forms.Form):
+    unit = SafeModelChoiceField(label=_("Đơn vị đề nghị"), queryset=Unit.objects.none(), empty_label=None)
+    title = SafeModelChoiceField(label=_("Danh hiệu, hình thức khen thưởng"), queryset=Title.objects.all())
+    nominee_name = forms.CharField(
+        label=_("Họ và tên / chủ hộ"),
+        max_length=160,
+        required=False,
+        help_text=_("Cá nhân: họ và tên như trong bản đăng ký; hộ gia đình: tên chủ hộ. Tập thể: để trống."),
+    )
+    nominee_position = forms.CharField(label=_("Chức vụ, địa chỉ"), max_length=160, required=False)
+    achievements = forms.CharField(
+        label=_("Tóm tắt thành tích"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, units, lock_unit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if lock_unit:
+            self.fields["unit"].disabled = True
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp minh chứng"),
+        help_text=_("PDF, JPEG hoặc PNG, tối đa %(mb)s MB.") % {"mb": settings.EVIDENCE_MAX_BYTES // 1048576},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+        ),
+    )
+    description = forms.CharField(label=_("Mô tả"), max_length=300, required=False)
+
+
+class CheckForm(forms.Form):
+    eligible = forms.TypedChoiceField(
+        label=_("Kết quả kiểm tra"),
+        choices=[("1", _("Đủ hồ sơ, đủ điều kiện")), ("0", _("Không đủ điều kiện"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Ý kiến của Văn phòng"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do trả lại"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ForwardForm(forms.Form):
+    session = SafeModelChoiceField(label=_("Phiên họp Hội đồng"), queryset=CouncilSession.objects.none())
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = CouncilSession.objects.filter(
+            plan=plan, status=CouncilSession.Status.PLANNED
+        ).order_by("held_on")
+
+
+class SessionForm(forms.Form):
+    name = forms.CharField(label=_("Tên phiên họp"), max_length=200)
+    held_on = forms.DateField(
+        label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
+    minutes_number = forms.CharField(label=_("Số biên bản"), max_length=40, required=False)
+    secretary_name = forms.CharField(label=_("Thư ký phiên họp"), max_length=120, required=False)
+
+
+class AttendanceForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label=_("Thành viên có mặt"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(str(r.member_id), str(r.member)) for r in rows]
+        self.initial.setdefault("present", [str(r.member_id) for r in rows if r.present])
+
+
+class BallotForm(forms.Form):
+    """One radio group per agenda item; nothing is pre-selected and nothing is echoed back."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"item_{item.pk}"] = forms.ChoiceField(
+                label=f"{item.order}. {item.proposal.title} — {item.proposal.nominee} ({item.proposal.unit})",
+                choices=CHOICES,
+                widget=forms.RadioSelect,
+            )
+
+    def choices(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"item_{item.pk}"] for item in self.items}
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(label=_("Số, ký hiệu"), max_length=40)
+    signed_on = forms.DateField(
+        label=_("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class HigherDecisionForm(DecisionForm):
+    issuer = forms.CharField(label=_("Cấp quyết định"), max_length=160, required=False)
+    awarded = forms.MultipleChoiceField(
+        label=_("Được cấp trên khen thưởng"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["awarded"].choices = [
+            (str(p.pk), f"{p.title} — {p.nominee} ({p.unit})") for p in proposals
+        ]
+        self.initial.setdefault("awarded", [str(p.pk) for p in proposals])
+
+
+class TitleForm(forms.ModelForm):
+    class Meta:
+        model = Title
+        fields = TITLE_FIELDS
+        widgets = {"criteria": forms.Textarea(attrs={"rows": 5})}
+
+
+class OverviewFilter(forms.Form):
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    title = SafeModelChoiceField(label=_("Danh hiệu"), queryset=Title.objects.all(), required=False)
+    unit = SafeModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Tất cả"))] + list(Proposal.Status.choices)
+        self.fields["unit"].queryset = units

@@ -1,0 +1,126 @@
+"""Read-side of awards: the overview, a session as its pages and documents show it, the registry.
+
+The overview page and its Excel export, the session page and its PDFs read the same functions, so that
+they cannot disagree.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from campaigns.models import Plan
+
+from . import permissions
+from .models import AgendaItem, AwardRecord, CouncilMember, CouncilSession, Proposal, SessionMember, Title
+from .voting import voters
+
+
+def current_plan() -> Plan | None:
+    return Plan.objects.first()
+
+
+def proposals_for(
+    *, user, plan: Plan, status: str = "", title: Title | None = None, unit=None
+) -> QuerySet[Proposal]:
+    rows = permissions.proposals_visible_to(user).filter(plan=plan)
+    if status:
+        rows = rows.filter(status=status)
+    if title:
+        rows = rows.filter(title=title)
+    if unit:
+        rows = rows.filter(unit=unit)
+    return rows.select_related("unit", "title", "agenda_item__session").order_by(
+        "title__order", "unit__order", "nominee_name", "pk"
+    )
+
+
+@dataclass
+class CountRow:
+    title: Title
+    counts: list[int]
+    total: int
+
+
+def counts_by_title_and_status(*, user, plan: Plan) -> tuple[list[tuple[str, str]], list[CountRow]]:
+    """Proposals the user may see, counted by title and status (one query)."""
+    found = {
+        (row["title"], row["status"]): row["n"]
+        for row in permissions.proposals_visible_to(user)
+        .filter(plan=plan)
+        .values("title", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    statuses = [
+        (value, label) for value, label in Proposal.Status.choices if any(s == value for _t, s in found)
+    ]
+    rows = []
+    for title in Title.objects.order_by("order", "name"):
+        counts = [found.get((title.pk, value), 0) for value, _label in statuses]
+        if sum(counts):
+            rows.append(CountRow(title=title, counts=counts, total=sum(counts)))
+    return statuses, rows
+
+
+@dataclass
+class SessionView:
+    session: CouncilSession
+    items: list[AgendaItem]
+    attendance: list[SessionMember]
+    voted: dict[int, bool]  # session member id -> in writing?
+    chairman: CouncilMember | None
+
+    @property
+    def present(self) -> list[SessionMember]:
+        return [r for r in self.attendance if r.present]
+
+    @property
+    def absent(self) -> list[SessionMember]:
+        return [r for r in self.attendance if not r.present]
+
+    @property
+    def written_ids(self) -> set[int]:
+        return {pk for pk, written in self.voted.items() if written}
+
+    @property
+    def ballots_received(self) -> int:
+        return len(self.voted)
+
+    @property
+    def tally_visible(self) -> bool:
+        """Counts are shown only once frozen: nobody may watch them move as each member votes."""
+        return self.session.is_closed
+
+
+def session_view(session: CouncilSession) -> SessionView:
+    items = list(
+        session.agenda.select_related("proposal__title", "proposal__unit", "proposal__plan").order_by(
+            "order", "pk"
+        )
+    )
+    attendance = list(
+        session.attendance.select_related("member__user").order_by("member__order", "member__pk")
+    )
+    chairman = (
+        session.council.members.filter(role=CouncilMember.Role.CHAIRMAN, is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return SessionView(
+        session=session, items=items, attendance=attendance, voted=voters(session), chairman=chairman
+    )
+
+
+def registry_for(
+    *, user, year: int | None = None, title: Title | None = None, unit=None
+) -> QuerySet[AwardRecord]:
+    rows = permissions.records_visible_to(user)
+    if year:
+        rows = rows.filter(year=year)
+    if title:
+        rows = rows.filter(title=title)
+    if unit:
+        rows = rows.filter(unit=unit)
+    return rows.select_related("title", "unit").order_by(
+        "-year", "title__order", "unit__order", "nominee_name"
+    )

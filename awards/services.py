@@ -1,0 +1,603 @@
+"""Write-side of awards: proposals, evidence, the office's check, the agenda, decisions, the registry.
+
+Each step runs in one transaction, locks the row it changes, re-checks the current state, raises an
+`AwardError` with a Vietnamese message when the step is not allowed, and writes one ActionLog row
+through `log_action`. The council's sessions and ballot are in `awards.voting`.
+"""
+
+import os
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.audit import log_action
+from indicators.models import Unit
+
+from . import permissions
+from .models import (
+    AgendaItem,
+    AwardRecord,
+    CouncilSession,
+    Decision,
+    EvidenceFile,
+    Proposal,
+    Title,
+    normalise_name,
+)
+
+EVIDENCE_MAX_FILES = 10
+# What each accepted type starts with; the name's extension must agree with the content.
+SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+EXTENSIONS = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+TITLE_FIELDS = [
+    "name",
+    "decided_by",
+    "legal_basis",
+    "criteria",
+    "requires_pledge",
+    "requires_pledge_kept",
+    "prerequisite",
+    "earlier_title",
+    "earlier_years",
+    "quota_percent",
+    "quota_base",
+    "vote_threshold_percent",
+    "vote_threshold_strict",
+    "order",
+]
+
+
+class AwardError(Exception):
+    """A step that is not allowed now; the message is shown to the user as it is."""
+
+
+class ConflictError(AwardError):
+    """Somebody changed the proposal after this user loaded it."""
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("plan", "unit", "title")
+        .get(pk=proposal.pk)
+    )
+
+
+def _clean_nominee(*, unit: Unit, title: Title, nominee_name: str) -> str:
+    """The nominee as the title wants it: a name for people and households, none for the unit itself."""
+    nominee_name = " ".join((nominee_name or "").split())
+    if title.names_a_person and not nominee_name:
+        if title.for_whom == Title.ForWhom.HOUSEHOLD:
+            raise AwardError(_("Phải ghi tên chủ hộ được đề nghị."))
+        raise AwardError(_("Phải ghi họ và tên người được đề nghị."))
+    group = unit.kind == Unit.Kind.RESIDENTIAL_GROUP
+    if title.for_whom in (Title.ForWhom.RESIDENTIAL_GROUP, Title.ForWhom.HOUSEHOLD) and not group:
+        raise AwardError(_("Danh hiệu %(title)s chỉ do tổ dân phố đề nghị.") % {"title": title})
+    return nominee_name if title.names_a_person else ""
+
+
+def _check_duplicate(*, plan, unit, title, nominee_name: str, exclude: int | None = None) -> None:
+    key = normalise_name(nominee_name)
+    others = Proposal.objects.filter(plan=plan, unit=unit, title=title).exclude(pk=exclude)
+    if any(normalise_name(p.nominee_name) == key for p in others):
+        raise AwardError(
+            _("Đơn vị đã có đề nghị %(title)s cho %(who)s năm nay.")
+            % {"title": title, "who": nominee_name or unit}
+        )
+
+
+def create_proposal(
+    *,
+    plan,
+    unit: Unit,
+    title: Title,
+    user,
+    nominee_name: str = "",
+    nominee_position: str = "",
+    achievements: str,
+) -> Proposal:
+    if not permissions.can_propose_for(user, unit):
+        raise AwardError(_("Bạn chỉ đề nghị khen thưởng cho đơn vị mình phụ trách."))
+    nominee_name = _clean_nominee(unit=unit, title=title, nominee_name=nominee_name)
+    if not (achievements or "").strip():
+        raise AwardError(_("Phải tóm tắt thành tích."))
+    with transaction.atomic():
+        _check_duplicate(plan=plan, unit=unit, title=title, nominee_name=nominee_name)
+        proposal = Proposal.objects.create(
+            plan=plan,
+            unit=unit,
+            title=title,
+            nominee_name=nominee_name,
+            nominee_position=nominee_position.strip(),
+            achievements=achievements.strip(),
+            created_by=user,
+        )
+        log_action(
+            proposal, "awards.proposal.created", user, {"title": title.code, "nominee": proposal.nominee}
+        )
+        return proposal
+
+
+def update_proposal(
+    *,
+    proposal: Proposal,
+    user,
+    version: int | None,
+    title: Title,
+    nominee_name: str,
+    nominee_position: str,
+    achievements: str,
+) -> Proposal:
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if version is not None and version != proposal.version:
+            raise ConflictError(_("Đề nghị vừa được người khác cập nhật; hãy xem lại rồi sửa tiếp."))
+        if not permissions.can_edit_proposal(user, proposal):
+            raise AwardError(_("Đề nghị đã gửi: không sửa được nữa."))
+        nominee_name = _clean_nominee(unit=proposal.unit, title=title, nominee_name=nominee_name)
+        if not (achievements or "").strip():
+            raise AwardError(_("Phải tóm tắt thành tích."))
+        _check_duplicate(
+            plan=proposal.plan,
+            unit=proposal.unit,
+            title=title,
+            nominee_name=nominee_name,
+            exclude=proposal.pk,
+        )
+        new = {
+            "title": title.code,
+            "nominee_name": nominee_name,
+            "nominee_position": nominee_position.strip(),
+            "achievements": achievements.strip(),
+        }
+        old = {
+            "title": proposal.title.code,
+            "nominee_name": proposal.nominee_name,
+            "nominee_position": proposal.nominee_position,
+            "achievements": proposal.achievements,
+        }
+        changed = {k: {"old": old[k], "new": new[k]} for k in new if old[k] != new[k]}
+        proposal.title = title
+        proposal.nominee_name, proposal.nominee_position = new["nominee_name"], new["nominee_position"]
+        proposal.achievements = new["achievements"]
+        proposal.version += 1
+        proposal.save(
+            update_fields=[
+                "title",
+                "nominee_name",
+                "nominee_position",
+                "achievements",
+                "version",
+                "updated_at",
+            ]
+        )
+        if changed:
+            log_action(proposal, "awards.proposal.edited", user, {"changes": changed})
+        return proposal
+
+
+def submit_proposal(*, proposal: Proposal, user) -> Proposal:
+    """Draft (or returned) → submitted to the office."""
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if not permissions.can_edit_proposal(user, proposal):
+            raise AwardError(_("Chỉ gửi được đề nghị đang soạn hoặc bị trả lại, của đơn vị mình."))
+        proposal.status = Proposal.Status.SUBMITTED
+        proposal.submitted_by, proposal.submitted_at = user, timezone.now()
+        proposal.office_eligible = None
+        proposal.version += 1
+        proposal.save(
+            update_fields=[
+                "status",
+                "submitted_by",
+                "submitted_at",
+                "office_eligible",
+                "version",
+                "updated_at",
+            ]
+        )
+        log_action(proposal, "awards.proposal.submitted", user, {"evidence": proposal.evidence.count()})
+        return proposal
+
+
+def sniff_type(head: bytes) -> str | None:
+    for content_type, signatures in SIGNATURES.items():
+        if head.startswith(signatures):
+            return content_type
+    return None
+
+
+def add_evidence(*, proposal: Proposal, user, upload, description: str = "") -> EvidenceFile:
+    """Keep a PDF, JPEG or PNG — judged by its first bytes, not by its name — under a random name."""
+    name = os.path.basename(upload.name or "")[:200]
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in EXTENSIONS:
+        raise AwardError(_("Chỉ nhận tệp PDF, JPEG hoặc PNG."))
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise AwardError(
+            _("Tệp quá lớn (%(size)s MB); tối đa %(max)s MB.")
+            % {
+                "size": round(upload.size / 1048576, 1),
+                "max": round(settings.EVIDENCE_MAX_BYTES / 1048576, 1),
+            }
+        )
+    if upload.size == 0:
+        raise AwardError(_("Tệp rỗng."))
+    upload.seek(0)
+    content_type = sniff_type(upload.read(16))
+    upload.seek(0)
+    if content_type is None or EXTENSIONS[extension] != content_type:
+        raise AwardError(_("Nội dung tệp không phải PDF, JPEG hoặc PNG như tên tệp ghi."))
+    stored = None
+    try:
+        with transaction.atomic():
+            proposal = _locked(proposal)
+            if not permissions.can_edit_proposal(user, proposal):
+                raise AwardError(_("Chỉ bổ sung minh chứng khi đề nghị đang soạn hoặc bị trả lại."))
+            if proposal.evidence.count() >= EVIDENCE_MAX_FILES:
+                raise AwardError(_("Mỗi đề nghị tối đa %(n)s tệp minh chứng.") % {"n": EVIDENCE_MAX_FILES})
+            evidence = EvidenceFile(
+                proposal=proposal,
+                original_name=name,
+                content_type=content_type,
+                size=upload.size,
+                description=description.strip()[:300],
+                uploaded_by=user,
+            )
+            evidence.file.save(name, upload, save=False)
+            stored = evidence.file.name
+            evidence.save()
+            log_action(proposal, "awards.evidence.added", user, {"file": name, "size": upload.size})
+    except Exception:
+        if stored:  # the row was not kept: neither is the file
+            EvidenceFile._meta.get_field("file").storage.delete(stored)
+        raise
+    return evidence
+
+
+def remove_evidence(*, evidence: EvidenceFile, user) -> None:
+    with transaction.atomic():
+        proposal = _locked(evidence.proposal)
+        if not permissions.can_edit_proposal(user, proposal):
+            raise AwardError(_("Chỉ xóa minh chứng khi đề nghị đang soạn hoặc bị trả lại."))
+        storage, stored, name = evidence.file.storage, evidence.file.name, evidence.original_name
+        evidence.delete()
+        log_action(proposal, "awards.evidence.removed", user, {"file": name})
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+def check_proposal(*, proposal: Proposal, user, eligible: bool, note: str = "") -> Proposal:
+    """The office's verdict after checking the file: eligible, or not (with the reason)."""
+    from .eligibility import assess
+
+    note = (note or "").strip()
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if not permissions.can_check(user, proposal):
+            raise AwardError(
+                _("Chỉ Văn phòng - Thống kê kiểm tra đề nghị, và không tự kiểm tra đề nghị mình gửi.")
+            )
+        if proposal.status not in (Proposal.Status.SUBMITTED, Proposal.Status.CHECKED):
+            raise AwardError(_("Chỉ kiểm tra đề nghị đã gửi và chưa chuyển Hội đồng."))
+        assessment = assess(proposal, with_figures=False)
+        if eligible and assessment.unmet:
+            raise AwardError(
+                _("Chưa thể kết luận đủ điều kiện: %(list)s")
+                % {"list": "; ".join(f"{c.label} — {c.reason}" for c in assessment.unmet)}
+            )
+        if not eligible and not note:
+            raise AwardError(_("Phải ghi lý do không đủ điều kiện."))
+        proposal.status = Proposal.Status.CHECKED
+        proposal.office_eligible, proposal.office_note = eligible, note
+        proposal.checked_by, proposal.checked_at = user, timezone.now()
+        proposal.version += 1
+        proposal.save(
+            update_fields=[
+                "status",
+                "office_eligible",
+                "office_note",
+                "checked_by",
+                "checked_at",
+                "version",
+                "updated_at",
+            ]
+        )
+        log_action(
+            proposal,
+            "awards.proposal.checked",
+            user,
+            {
+                "eligible": eligible,
+                "note": note,
+                "criteria": {c.code: c.state for c in assessment.criteria if c.code != "checklist"},
+            },
+        )
+        return proposal
+
+
+def return_proposal(*, proposal: Proposal, user, reason: str) -> Proposal:
+    reason = (reason or "").strip()
+    if not reason:
+        raise AwardError(_("Phải ghi lý do trả lại."))
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if not permissions.can_check(user, proposal):
+            raise AwardError(_("Chỉ Văn phòng - Thống kê trả lại đề nghị."))
+        if proposal.status not in (Proposal.Status.SUBMITTED, Proposal.Status.CHECKED):
+            raise AwardError(_("Chỉ trả lại đề nghị đã gửi và chưa chuyển Hội đồng."))
+        proposal.status = Proposal.Status.RETURNED
+        proposal.return_reason = reason
+        proposal.office_eligible = None
+        proposal.version += 1
+        proposal.save(update_fields=["status", "return_reason", "office_eligible", "version", "updated_at"])
+        log_action(proposal, "awards.proposal.returned", user, {"reason": reason})
+        return proposal
+
+
+def forward_proposal(*, proposal: Proposal, session: CouncilSession, user) -> AgendaItem:
+    """Put an eligible proposal on the agenda of a session being prepared."""
+    with transaction.atomic():
+        session = CouncilSession.objects.select_for_update().get(pk=session.pk)
+        proposal = _locked(proposal)
+        if not permissions.can_check(user, proposal):
+            raise AwardError(_("Chỉ Văn phòng - Thống kê chuyển đề nghị lên Hội đồng."))
+        if proposal.status != Proposal.Status.CHECKED or not proposal.office_eligible:
+            raise AwardError(_("Chỉ chuyển Hội đồng đề nghị đã kiểm tra và đủ điều kiện."))
+        if session.status != CouncilSession.Status.PLANNED:
+            raise AwardError(
+                _("Phiên họp đã bắt đầu hoặc đã kết thúc: không thêm vào chương trình được nữa.")
+            )
+        if session.plan_id != proposal.plan_id:
+            raise AwardError(_("Phiên họp xét khen thưởng của năm khác."))
+        order = (session.agenda.aggregate(m=Max("order"))["m"] or 0) + 1
+        item = AgendaItem.objects.create(session=session, proposal=proposal, order=order)
+        proposal.status = Proposal.Status.FORWARDED
+        proposal.version += 1
+        proposal.save(update_fields=["status", "version", "updated_at"])
+        log_action(proposal, "awards.proposal.forwarded", user, {"session": session.pk})
+        return item
+
+
+def withdraw_from_agenda(*, proposal: Proposal, user) -> Proposal:
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        item = AgendaItem.objects.select_related("session").filter(proposal=proposal).first()
+        if not permissions.can_check(user, proposal) or item is None:
+            raise AwardError(_("Chỉ Văn phòng - Thống kê rút đề nghị khỏi chương trình."))
+        session = CouncilSession.objects.select_for_update().get(pk=item.session_id)
+        if session.status != CouncilSession.Status.PLANNED:
+            raise AwardError(_("Phiên họp đã bắt đầu biểu quyết: không rút được nữa."))
+        item.delete()
+        proposal.status = Proposal.Status.CHECKED
+        proposal.version += 1
+        proposal.save(update_fields=["status", "version", "updated_at"])
+        log_action(proposal, "awards.proposal.withdrawn", user, {"session": session.pk})
+        return proposal
+
+
+def passed_proposals(session: CouncilSession, *, ward: bool) -> list[Proposal]:
+    """The proposals the session passed, for the titles the ward decides (ward=True) or a higher level."""
+    return [
+        item.proposal
+        for item in session.agenda.filter(passed=True)
+        .select_related("proposal__title", "proposal__unit", "proposal__plan")
+        .order_by("proposal__title__order", "proposal__unit__order", "order")
+        if item.proposal.title.decided_by_ward == ward
+    ]
+
+
+def decision_blockers(proposals: list[Proposal]) -> list[str]:
+    """What stops a decision on these proposals: a quota exceeded, a prerequisite title not obtained."""
+    from .eligibility import MET, prerequisite, quota_for
+
+    problems = []
+    seen = set()
+    for p in proposals:
+        key = (p.unit_id, p.title_id)
+        if key not in seen:
+            seen.add(key)
+            quota = quota_for(plan=p.plan, unit=p.unit, title=p.title, firm=True)
+            if quota and quota.exceeded:
+                problems.append(
+                    _("%(unit)s vượt tỷ lệ: %(detail)s.") % {"unit": p.unit, "detail": quota.describe()}
+                )
+        needed = prerequisite(p)
+        if needed and needed.state != MET:
+            problems.append(f"{p.nominee} — {needed.label}: {needed.reason}")
+    return problems
+
+
+def _require_decision(session: CouncilSession, user) -> CouncilSession:
+    if not permissions.can_decide(user):
+        raise AwardError(_("Chỉ Chủ tịch UBND phường ký quyết định, tờ trình."))
+    session = (
+        CouncilSession.objects.select_for_update(of=("self",))
+        .select_related("council", "plan")
+        .get(pk=session.pk)
+    )
+    if session.status != CouncilSession.Status.CLOSED:
+        raise AwardError(_("Phiên họp chưa kết thúc biểu quyết."))
+    return session
+
+
+def _clean_number(number: str) -> str:
+    number = (number or "").strip()
+    if not number:
+        raise AwardError(_("Phải ghi số, ký hiệu văn bản."))
+    return number
+
+
+def _record(proposal: Proposal, decision: Decision) -> AwardRecord:
+    return AwardRecord.objects.create(
+        year=proposal.plan.year,
+        title=proposal.title,
+        unit=proposal.unit,
+        nominee_name=proposal.nominee_name,
+        nominee_position=proposal.nominee_position,
+        decision_number=decision.number,
+        decided_on=decision.signed_on,
+        decided_by=decision.issuer,
+        proposal=proposal,
+        decision=decision,
+    )
+
+
+def record_decision(*, session: CouncilSession, user, number: str, signed_on: date) -> Decision:
+    """The ward chairman's decision on the ward's titles the session passed: each enters the registry."""
+    number = _clean_number(number)
+    with transaction.atomic():
+        session = _require_decision(session, user)
+        if session.decisions.filter(kind=Decision.Kind.WARD).exists():
+            raise AwardError(_("Quyết định khen thưởng của phiên họp này đã được ghi nhận."))
+        proposals = [p for p in passed_proposals(session, ward=True) if p.status == Proposal.Status.PASSED]
+        if not proposals:
+            raise AwardError(_("Không có đề nghị nào thuộc thẩm quyền của phường được thông qua."))
+        problems = decision_blockers(proposals)
+        if problems:
+            raise AwardError(_("Chưa thể quyết định: %(list)s") % {"list": " ".join(problems)})
+        decision = Decision.objects.create(
+            session=session,
+            kind=Decision.Kind.WARD,
+            number=number,
+            signed_on=signed_on,
+            issuer=_("Chủ tịch UBND phường Phổ Minh"),
+            signer_name=session.plan.signer_name,
+            recorded_by=user,
+        )
+        for proposal in proposals:
+            _record(proposal, decision)
+            Proposal.objects.filter(pk=proposal.pk).update(
+                status=Proposal.Status.AWARDED, version=F("version") + 1, updated_at=timezone.now()
+            )
+            log_action(proposal, "awards.proposal.awarded", user, {"decision": number})
+        log_action(
+            session,
+            "awards.decision.recorded",
+            user,
+            {"number": number, "proposals": [p.pk for p in proposals]},
+        )
+        return decision
+
+
+def record_letter(*, session: CouncilSession, user, number: str, signed_on: date) -> Decision:
+    """The proposal letter (tờ trình) sending the higher titles the session passed to the higher level."""
+    number = _clean_number(number)
+    with transaction.atomic():
+        session = _require_decision(session, user)
+        if session.decisions.filter(kind=Decision.Kind.LETTER).exists():
+            raise AwardError(_("Tờ trình của phiên họp này đã được ghi nhận."))
+        proposals = [p for p in passed_proposals(session, ward=False) if p.status == Proposal.Status.PASSED]
+        if not proposals:
+            raise AwardError(_("Không có đề nghị nào cần trình cấp trên."))
+        problems = decision_blockers(proposals)
+        if problems:
+            raise AwardError(_("Chưa thể trình: %(list)s") % {"list": " ".join(problems)})
+        letter = Decision.objects.create(
+            session=session,
+            kind=Decision.Kind.LETTER,
+            number=number,
+            signed_on=signed_on,
+            issuer=session.council.higher_authority,
+            signer_name=session.plan.signer_name,
+            recorded_by=user,
+        )
+        Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
+            status=Proposal.Status.PROPOSED_UP,
+            letter=letter,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        for proposal in proposals:
+            log_action(proposal, "awards.proposal.proposed_up", user, {"letter": number})
+        log_action(
+            session,
+            "awards.letter.recorded",
+            user,
+            {"number": number, "proposals": [p.pk for p in proposals]},
+        )
+        return letter
+
+
+def record_higher_decision(
+    *, session: CouncilSession, user, number: str, signed_on: date, issuer: str, awarded_ids: set[int]
+) -> Decision:
+    """The higher level's answer to the letter: the proposals it awarded enter the registry."""
+    number = _clean_number(number)
+    if not permissions.can_record_higher_decision(user):
+        raise AwardError(_("Chỉ Văn phòng - Thống kê hoặc lãnh đạo UBND ghi nhận quyết định của cấp trên."))
+    with transaction.atomic():
+        session = (
+            CouncilSession.objects.select_for_update(of=("self",))
+            .select_related("council")
+            .get(pk=session.pk)
+        )
+        letter = session.decisions.filter(kind=Decision.Kind.LETTER).first()
+        if letter is None:
+            raise AwardError(_("Chưa có tờ trình gửi cấp trên."))
+        if session.decisions.filter(kind=Decision.Kind.HIGHER).exists():
+            raise AwardError(_("Quyết định của cấp trên đã được ghi nhận."))
+        proposals = list(
+            Proposal.objects.select_for_update(of=("self",))
+            .filter(letter=letter, status=Proposal.Status.PROPOSED_UP)
+            .select_related("plan", "title", "unit")
+        )
+        decision = Decision.objects.create(
+            session=session,
+            kind=Decision.Kind.HIGHER,
+            number=number,
+            signed_on=signed_on,
+            issuer=(issuer or "").strip() or session.council.higher_authority,
+            recorded_by=user,
+        )
+        for proposal in proposals:
+            if proposal.pk in awarded_ids:
+                _record(proposal, decision)
+                proposal.status = Proposal.Status.AWARDED
+            else:
+                proposal.status = Proposal.Status.NOT_AWARDED
+            proposal.version += 1
+            proposal.save(update_fields=["status", "version", "updated_at"])
+            log_action(proposal, f"awards.proposal.{proposal.status}", user, {"decision": number})
+        log_action(
+            session,
+            "awards.higher_decision.recorded",
+            user,
+            {"number": number, "awarded": sorted(awarded_ids)},
+        )
+        return decision
+
+
+def update_title(*, title: Title, user, data: dict) -> Title:
+    """The office edits a title's rules; before and after go into the log."""
+    if not permissions.can_edit_titles(user):
+        raise AwardError(_("Chỉ Văn phòng - Thống kê sửa danh hiệu."))
+
+    def plain(value):
+        if isinstance(value, Title):
+            return value.code
+        return str(value) if value is not None else None
+
+    with transaction.atomic():
+        title = Title.objects.select_for_update().get(pk=title.pk)
+        changes = {}
+        for name in TITLE_FIELDS:
+            if name in data and getattr(title, name) != data[name]:
+                changes[name] = {"old": plain(getattr(title, name)), "new": plain(data[name])}
+                setattr(title, name, data[name])
+        if changes:
+            try:
+                title.full_clean()
+            except ValidationError as error:
+                raise AwardError(" ".join(error.messages)) from error
+            title.save()
+            log_action(title, "awards.title.changed", user, {"changes": changes})
+        return title

@@ -1,0 +1,167 @@
+"""Every URL of the portal × every role, with the expected outcome written down here (issue 9).
+
+The table covers the portal's own pages; the awards URLs have their table in
+tests/test_awards_permissions.py and the API (token clients, never sessions) in tests/test_api.py.
+`test_every_url_has_a_row` fails when a URL is added without a row in one of those tables.
+
+Reading a status: 302 for anonymous = sent to the login page; 403 = in scope but not allowed;
+404 = out of the user's scope (another unit, another person's notification), so it is not even
+confirmed to exist; 302 on a POST = the step was let through to its service; 405 = wrong method.
+Each cell runs in its own test, on the demo data, in a rolled-back transaction.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from indicators.models import Notification
+
+from .pledging import open_window
+from .reporting import open_quarter, unit
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anon", "norole", "leader", "other_leader", "official", "office", "leadership", "council", "admin"]
+
+
+def row(default, **overrides):
+    """Anonymous → login page, no role → 403 (the home page and own notifications excepted)."""
+    return {"anon": 302, "norole": 403} | {r: default for r in ROLES[2:]} | overrides
+
+
+EVERYONE = row(200)
+SCOPED = row(200, other_leader=404)  # TDP-01's pages: his leader and the official serving it; all who see all
+OFFICE_AND_LEADERSHIP = row(403, office=200, leadership=200)
+OFFICE_STEP = row(403, office=302)
+OFFICE_STEP_SCOPED = row(403, office=302, other_leader=404)
+ENTERING = row(200, leadership=403, council=403, admin=403)
+
+# (method, url name, args, expected by role). "NOTE" stands for a notification of the leader.
+MATRIX = [
+    ("GET", "home", [], row(200, norole=200)),
+    ("GET", "plan-current", [], row(302)),
+    ("GET", "plan-detail", [2024], EVERYONE),
+    ("GET", "plan-pdf", [2024], EVERYONE),
+    ("GET", "plan-copy", [2024], row(403, office=200, admin=200)),
+    ("GET", "target-detail", [2024, "XH-03"], EVERYONE),
+    ("GET", "report-list", [], EVERYONE),
+    ("GET", "report-entry", [2024, 4, "TDP-01"], SCOPED),
+    ("POST", "report-entry", [2024, 4, "TDP-01"], row(403, other_leader=404, leader=400, official=400)),
+    (
+        "POST",
+        "report-approve",
+        [2024, 3, "TDP-01"],
+        row(403, other_leader=404, official=302, office=302, leadership=302),
+    ),
+    (
+        "POST",
+        "report-return",
+        [2024, 3, "TDP-01"],
+        row(403, other_leader=404, official=302, office=302, leadership=302),
+    ),
+    ("POST", "report-reopen", [2024, 3, "TDP-01"], OFFICE_STEP_SCOPED),
+    ("GET", "report-approve", [2024, 3, "TDP-01"], row(405, norole=405)),
+    ("GET", "report-history", [2024, 3, "TDP-01"], SCOPED),
+    ("GET", "value-history", [2024, 3, "TDP-01", "SO_HO"], SCOPED),
+    ("GET", "report-entry", [2024, 4, "TDP-02"], row(200, leader=404, official=404, other_leader=200)),
+    ("GET", "completeness-current", [], row(403, office=302, leadership=302)),
+    ("GET", "completeness", [2024, 4], OFFICE_AND_LEADERSHIP),
+    ("POST", "period-remind", [2024, 4], OFFICE_STEP),
+    ("POST", "period-lock", [2024, 4], OFFICE_STEP),
+    ("POST", "period-extend", [2024, 4], OFFICE_STEP),
+    ("GET", "dashboard-current", [], row(302)),
+    ("GET", "dashboard", [2024], EVERYONE),
+    ("GET", "dashboard-target", [2024, "XH-03"], EVERYONE),
+    ("GET", "dashboard-unit", [2024, "TDP-01"], SCOPED),
+    ("GET", "dashboard-pdf", [2024], EVERYONE),
+    ("GET", "dashboard-unit-pdf", [2024, "TDP-01"], SCOPED),
+    ("GET", "excel-progress", [2024, 2], EVERYONE),
+    ("GET", "excel-unit", [2024, 3, "TDP-01"], SCOPED),
+    ("GET", "excel-completeness", [2024, 4], OFFICE_AND_LEADERSHIP),
+    ("GET", "excel-template", [2024, 4], ENTERING),
+    ("GET", "excel-import", [2024, 4], ENTERING),
+    ("POST", "excel-import-confirm", [2024, 4], row(302, leadership=403, council=403, admin=403)),
+    ("GET", "pledge-list", [], EVERYONE),
+    ("POST", "pledge-remind", [], OFFICE_STEP),
+    ("GET", "pledge-detail", [2024, "TDP-01"], SCOPED),
+    # TDP-01's pledge is acknowledged in the demo: nobody changes it until the office reopens it.
+    ("POST", "pledge-detail", [2024, "TDP-01"], row(403, other_leader=404)),
+    ("POST", "pledge-detail", [2024, "TDP-07"], row(403, other_leader=404, leader=404, official=404)),
+    ("POST", "pledge-acknowledge", [2024, "TDP-01"], OFFICE_STEP_SCOPED),
+    ("POST", "pledge-return", [2024, "TDP-01"], OFFICE_STEP_SCOPED),
+    ("POST", "pledge-reopen", [2024, "TDP-01"], OFFICE_STEP_SCOPED),
+    ("GET", "covenant-list", [], EVERYONE),
+    ("GET", "covenant-create", [], row(200, leadership=403, council=403, admin=403)),
+    ("GET", "covenant-detail", [1], EVERYONE),
+    ("GET", "covenant-detail", [999], row(404)),
+    ("GET", "covenant-pdf", [1], EVERYONE),
+    # TDP-01 leads the demo covenant: its leader and the official serving it may manage it.
+    ("POST", "covenant-open", [1], row(403, leader=302, official=302, office=302)),
+    ("POST", "covenant-confirm", [1], row(404)),
+    ("POST", "set-language", [], row(400, norole=400)),  # an empty post names no language
+    ("GET", "set-language", [], row(405, norole=405)),
+    ("GET", "notifications", [], row(200, norole=200)),
+    ("POST", "notifications-read-all", [], row(302, norole=302)),
+    ("POST", "notification-read", ["NOTE"], row(404, norole=404, leader=302)),
+]
+
+
+@pytest.fixture
+def users(demo, make_user):
+    open_quarter(demo)
+    open_window(demo)
+    leader = make_user("group_leader", units=[unit("TDP-01")])
+    return {
+        "anon": None,
+        "norole": make_user(None),
+        "leader": leader,
+        "other_leader": make_user("group_leader", units=[unit("TDP-02")]),
+        "official": make_user("official", units=[unit("TDP-01")]),
+        "office": make_user("office", units=[unit("VP-TK")]),
+        "leadership": make_user("leadership"),
+        "council": make_user("council"),
+        "admin": make_user("admin"),
+        "NOTE": Notification.objects.create(user=leader, kind="deadline", text="Hạn nộp", key="matrix"),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "name", "args", "expected"),
+    MATRIX,
+    ids=[f"{m} {n} {'/'.join(str(a) for a in args)}" for m, n, args, _e in MATRIX],
+)
+def test_access(client, users, method, name, args, expected, role):
+    args = [users["NOTE"].pk if a == "NOTE" else a for a in args]
+    url = reverse(name, args=args)
+    if users[role] is not None:
+        client.force_login(users[role])
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    assert response.status_code == expected[role], f"{method} {url} as {role}"
+    if role == "anon":
+        assert response["Location"].startswith(reverse("login"))
+
+
+def url_names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+# Reached without a session on purpose: logging in and out, and the token-only API.
+OUTSIDE_THE_MATRIX = {"login", "logout"}
+
+
+def test_every_url_has_a_row():
+    from django.urls import resolve
+
+    from .test_api import ENDPOINTS as API_ENDPOINTS
+    from .test_awards_permissions import MATRIX as AWARDS_MATRIX
+
+    covered = {name for _m, name, _a, _e in MATRIX} | {name for _m, name, _a, _e in AWARDS_MATRIX}
+    covered |= OUTSIDE_THE_MATRIX | {resolve(url.split("?")[0]).url_name for url in API_ENDPOINTS}
+    missing = sorted(set(url_names(get_resolver().url_patterns)) - covered)
+    assert not missing, f"URLs without a row in the access matrix: {missing}"

@@ -1,0 +1,197 @@
+"""Every awards URL × every role, in one table (pretix's test_permissions style).
+
+404: out of the user's scope (another unit's proposal, by URL); 403: in scope but not his to do;
+302 on a POST: the step was let through to the service (which may still refuse it with a message).
+Anonymous visitors are sent to the login page; an account without a role sees nothing.
+"""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from awards import services, voting
+from awards.models import Proposal
+
+from .test_awards_factories import ballot, checked_proposal, council_of, office_user, session_for, title, unit
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anon", "norole", "leader", "other_leader", "official", "office", "leadership", "council", "admin"]
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def row(default, **overrides):
+    """Expected status per role: anonymous → login, no role → 403, then `default` unless overridden."""
+    return {"anon": 302, "norole": 403} | {r: default for r in ROLES[2:]} | overrides
+
+
+EVERYONE = row(200)
+SESSIONS = row(403, office=200, leadership=200, council=200, admin=200)
+OFFICE_POST = row(404, leader=403, office=302, leadership=403, council=403, admin=403)
+MANAGE = row(403, office=302)
+DECIDE = row(403, leadership=302)
+VISIBLE_FWD = row(404, leader=200, office=200, leadership=200, council=200, admin=200)
+OWN_DRAFT = row(404, leader=200)
+
+MATRIX = [
+    ("GET", "awards-index", [], EVERYONE),
+    ("GET", "awards-export", [], EVERYONE),
+    ("GET", "awards-proposal-create", [], row(200, leadership=403, council=403, admin=403)),
+    ("GET", "awards-proposal", ["fwd"], VISIBLE_FWD),
+    ("GET", "awards-proposal", ["draft"], OWN_DRAFT),
+    ("GET", "awards-proposal-edit", ["draft"], OWN_DRAFT),
+    (
+        "GET",
+        "awards-proposal-edit",
+        ["fwd"],
+        row(404, leader=403, office=403, leadership=403, council=403, admin=403),
+    ),
+    ("POST", "awards-proposal-submit", ["draft"], row(404, leader=302)),
+    ("POST", "awards-evidence-upload", ["draft"], row(404, leader=302)),
+    (
+        "GET",
+        "awards-evidence",
+        ["fwd", "file"],
+        row(404, leader=200, office=200, leadership=200, council=200, admin=403),
+    ),
+    (
+        "POST",
+        "awards-evidence-delete",
+        ["fwd", "file"],
+        row(404, leader=403, office=403, leadership=403, council=403, admin=403),
+    ),
+    ("POST", "awards-proposal-check", ["fwd"], OFFICE_POST),
+    ("POST", "awards-proposal-return", ["fwd"], OFFICE_POST),
+    ("POST", "awards-proposal-forward", ["fwd"], OFFICE_POST),
+    ("POST", "awards-proposal-withdraw", ["fwd"], OFFICE_POST),
+    ("GET", "awards-sessions", [], SESSIONS),
+    ("POST", "awards-session-create", [], MANAGE),
+    ("GET", "awards-session", ["closed"], SESSIONS),
+    ("GET", "awards-session", ["planned"], SESSIONS),
+    ("POST", "awards-session-attendance", ["planned"], MANAGE),
+    ("POST", "awards-session-open", ["planned"], MANAGE),
+    ("POST", "awards-session-vote", ["planned"], row(403, council=302)),
+    ("POST", "awards-session-close", ["planned"], MANAGE),
+    ("POST", "awards-session-decide", ["closed"], DECIDE),
+    ("POST", "awards-session-letter", ["closed"], DECIDE),
+    ("POST", "awards-session-higher", ["closed"], row(403, office=302, leadership=302)),
+    ("GET", "awards-minutes-pdf", ["closed"], SESSIONS),
+    ("GET", "awards-decision-pdf", ["closed"], SESSIONS),
+    ("GET", "awards-letter-pdf", ["closed"], SESSIONS),
+    ("GET", "awards-registry", [], EVERYONE),
+    ("GET", "awards-registry-export", [], EVERYONE),
+    ("GET", "awards-unit", ["unit"], row(200, other_leader=404, official=404)),
+    ("GET", "awards-titles", [], EVERYONE),
+    ("GET", "awards-title-edit", ["title"], row(403, office=200)),
+]
+
+
+@pytest.fixture
+def world(plan, make_user, settings, tmp_path):
+    settings.EVIDENCE_ROOT = tmp_path
+    people = {
+        "norole": make_user(None),
+        "leader": make_user("group_leader", units=[unit("TDP-01")]),
+        "other_leader": make_user("group_leader", units=[unit("TDP-02")]),
+        "official": make_user("official", units=[unit("VH-XH")]),
+        "office": office_user(),
+        "leadership": make_user("leadership"),
+        "council": make_user("council"),
+        "admin": make_user("admin", is_staff=True),
+    }
+    # A closed session that passed a ward title and a higher one.
+    council, members = council_of(3)
+    ward = checked_proposal(plan, unit_code="TC-KT", title_code="GK-CT", name="Ma Trận Khen")
+    higher = checked_proposal(plan, unit_code="TDP-05", title_code="TDPVH")
+    closed = session_for(plan, council, [ward, higher], present=members)
+    voting.open_voting(session=closed, user=office_user())
+    for m in members:
+        voting.cast_ballot(session=closed, user=m, choices=ballot(closed, {ward: "agree", higher: "agree"}))
+    voting.close_session(session=closed, user=office_user())
+    # A session being prepared, on a council where the "council" user sits.
+    council, members = council_of(3, chairman=people["council"])
+    fwd = services.create_proposal(
+        plan=plan,
+        unit=unit("TDP-01"),
+        title=title("GDVH"),
+        user=people["leader"],
+        nominee_name="Hộ Ma Trận",
+        achievements="x",
+    )
+    evidence = services.add_evidence(
+        proposal=fwd, user=people["leader"], upload=SimpleUploadedFile("a.pdf", PDF)
+    )
+    services.submit_proposal(proposal=fwd, user=people["leader"])
+    Proposal.objects.filter(pk=fwd.pk).update(status=Proposal.Status.CHECKED, office_eligible=True)
+    planned = session_for(plan, council, [fwd], present=members)
+    draft = services.create_proposal(
+        plan=plan,
+        unit=unit("TDP-01"),
+        title=title("GDVH"),
+        user=people["leader"],
+        nominee_name="Hộ Bản Nháp",
+        achievements="x",
+    )
+    objects = {
+        "fwd": fwd.pk,
+        "draft": draft.pk,
+        "file": evidence.pk,
+        "closed": closed.pk,
+        "planned": planned.pk,
+        "unit": "TDP-01",
+        "title": title("CSTDCS").pk,
+    }
+    return people, objects
+
+
+@pytest.mark.parametrize(
+    "method, name, args, expected", MATRIX, ids=[f"{m} {n} {'/'.join(a)}" for m, n, a, _e in MATRIX]
+)
+def test_permission_matrix(client, world, method, name, args, expected):
+    people, objects = world
+    url = reverse(name, args=[objects[a] for a in args])
+    data = {
+        "awards-session-decide": {"number": "1/QĐ-UBND", "signed_on": "2024-12-27"},
+        "awards-session-letter": {"number": "2/TTr-UBND", "signed_on": "2024-12-27"},
+        "awards-session-higher": {"number": "3/QĐ-UBND", "signed_on": "2025-01-10"},
+        "awards-session-create": {"name": "Phiên bổ sung", "held_on": "2024-12-30"},
+        "awards-proposal-return": {"reason": "Bổ sung"},
+        "awards-evidence-upload": {"file": SimpleUploadedFile("b.pdf", PDF)},
+    }.get(name, {})
+    # Roles let through go last, so that a step they take does not change what the others meet.
+    order = sorted(ROLES, key=lambda r: expected[r] in (200, 302) and r not in ("anon", "norole"))
+    got = {}
+    for role in order:
+        client.logout()
+        if role != "anon":
+            client.force_login(people[role])
+        if method == "GET":
+            response = client.get(url)
+        else:
+            if "file" in data:
+                data["file"].seek(0)
+            response = client.post(url, data)
+        got[role] = response.status_code
+        if role == "anon":
+            assert response["Location"].startswith(reverse("login"))
+    assert got == expected
+
+
+def test_the_matrix_covers_every_awards_url():
+    from awards.urls import urlpatterns
+
+    assert {p.name for p in urlpatterns} == {name for _m, name, _a, _e in MATRIX}
+
+
+def test_a_decision_taken_through_the_matrix_fixture_lands_in_the_registry(client, world):
+    people, objects = world
+    client.force_login(people["leadership"])
+    client.post(
+        reverse("awards-session-decide", args=[objects["closed"]]),
+        {"number": "1/QĐ-UBND", "signed_on": "2024-12-27"},
+    )
+    from awards.models import AwardRecord
+
+    record = AwardRecord.objects.get(nominee_name="Ma Trận Khen")
+    assert record.decision_number == "1/QĐ-UBND" and record.decided_on == date(2024, 12, 27)

@@ -1,0 +1,210 @@
+"""The council's secret ballot: quorum, threshold on total membership, written votes, once only, close."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from awards import voting
+from awards.models import AgendaItem, BallotCast, CouncilSession, Proposal
+from awards.services import AwardError
+from indicators.models import ActionLog
+
+from .test_awards_factories import ballot, checked_proposal, council_of, office_user, session_for, title
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seven(plan):
+    """The issue's example: 7 members, 4 present, a proposal for a ward title and one for a higher one."""
+    council, members = council_of(7, quorum=(1, 2))
+    ldtt = checked_proposal(plan, unit_code="VH-XH", title_code="LDTT", name="Đặng Văn Thử")
+    tdp = checked_proposal(plan, unit_code="TDP-03", title_code="TDPVH")
+    session = session_for(plan, council, [ldtt, tdp], present=members[:4])
+    return session, members, ldtt, tdp
+
+
+def test_quorum_and_threshold_arithmetic():
+    assert voting.quorum_needed(members=7, numerator=2, denominator=3) == 5
+    assert voting.quorum_needed(members=9, numerator=2, denominator=3) == 6
+    assert not voting.has_quorum(present=4, members=7, numerator=2, denominator=3)
+    assert voting.has_quorum(present=5, members=7, numerator=2, denominator=3)
+    # Against the whole membership: 4 of 7 is 57 %, more than half, less than 70 %.
+    assert voting.passes(agree=4, members=7, percent=Decimal(50), strict=True)
+    assert not voting.passes(agree=4, members=7, percent=Decimal(70), strict=True)
+    # Exactly half: "từ 50% trở lên" passes, "trên 50%" does not.
+    assert voting.passes(agree=4, members=8, percent=Decimal(50), strict=False)
+    assert not voting.passes(agree=4, members=8, percent=Decimal(50), strict=True)
+
+
+def _vote_and_close(session, members, ldtt, tdp):
+    """4 present + 1 in writing; 4 agree on both proposals, the fifth disagrees."""
+    voting.open_voting(session=session, user=office_user())
+    for member in members[:3]:
+        voting.cast_ballot(
+            session=session, user=member, choices=ballot(session, {ldtt: "agree", tdp: "agree"})
+        )
+    voting.cast_ballot(
+        session=session, user=members[3], choices=ballot(session, {ldtt: "disagree", tdp: "abstain"})
+    )
+    # Absent member 5 writes in before the close.
+    voting.cast_ballot(
+        session=session, user=members[4], choices=ballot(session, {ldtt: "agree", tdp: "agree"})
+    )
+    return voting.close_session(session=session, user=office_user())
+
+
+def test_seven_members_four_present_one_written_four_agree_passes_at_half(seven):
+    session, members, ldtt, tdp = seven
+    assert title("LDTT").vote_threshold_percent == 50 and title("LDTT").vote_threshold_strict
+    session = _vote_and_close(session, members, ldtt, tdp)
+    item = AgendaItem.objects.get(proposal=ldtt)
+    assert (item.agree, item.disagree, item.abstain) == (4, 1, 0)
+    assert session.member_count == 7 and session.present_count == 4
+    assert item.passed is True  # 4/7 = 57 % > 50 % of the TOTAL membership
+    ldtt.refresh_from_db()
+    assert ldtt.status == Proposal.Status.PASSED
+    written = BallotCast.objects.filter(item=item, member__member__user=members[4]).get()
+    assert written.written is True
+    assert not BallotCast.objects.filter(item=item, member__member__user=members[0]).get().written
+
+
+def test_the_same_votes_fail_at_seventy_percent(seven):
+    session, members, ldtt, tdp = seven
+    title("LDTT").__class__.objects.filter(code="LDTT").update(vote_threshold_percent=70)
+    _vote_and_close(session, members, ldtt, tdp)
+    item = AgendaItem.objects.get(proposal=ldtt)
+    assert item.agree == 4 and item.passed is False and item.threshold_percent == 70
+    ldtt.refresh_from_db()
+    assert ldtt.status == Proposal.Status.REJECTED
+
+
+def test_threshold_is_on_total_membership_not_on_those_present(plan):
+    """4 present of 7 all agree: 100 % of those present, but 4/7 = 57 % < 60 % of the council."""
+    council, members = council_of(7, quorum=(1, 2))
+    p = checked_proposal(plan, unit_code="VH-XH", title_code="GK-CT", name="Lý Thị Mẫu")
+    title("GK-CT").__class__.objects.filter(code="GK-CT").update(vote_threshold_percent=60)
+    session = session_for(plan, council, [p], present=members[:4])
+    voting.open_voting(session=session, user=office_user())
+    for member in members[:4]:
+        voting.cast_ballot(session=session, user=member, choices=ballot(session, {p: "agree"}))
+    voting.close_session(session=session, user=office_user())
+    assert AgendaItem.objects.get(proposal=p).passed is False
+
+
+def test_no_quorum_no_voting(plan):
+    council, members = council_of(7)  # two thirds: 5 needed
+    p = checked_proposal(plan, unit_code="VH-XH", title_code="LDTT", name="Mai Văn Thiếu")
+    session = session_for(plan, council, [p], present=members[:4])
+    with pytest.raises(AwardError, match="Không đủ số thành viên dự họp: có mặt 4/7, cần ít nhất 5"):
+        voting.open_voting(session=session, user=office_user())
+    session.refresh_from_db()
+    assert session.status == CouncilSession.Status.PLANNED
+    with pytest.raises(AwardError, match="chưa bắt đầu biểu quyết"):
+        voting.cast_ballot(session=session, user=members[0], choices=ballot(session, {p: "agree"}))
+    assert not BallotCast.objects.exists() and AgendaItem.objects.get(proposal=p).agree == 0
+
+
+def test_no_quorum_through_the_pages(client, plan):
+    council, members = council_of(7)
+    p = checked_proposal(plan, unit_code="VH-XH", title_code="LDTT", name="Mai Văn Thiếu")
+    session = session_for(plan, council, [p], present=members[:4])
+    client.force_login(office_user())
+    response = client.post(reverse("awards-session-open", args=[session.pk]), follow=True)
+    assert "Không đủ số thành viên dự họp" in response.content.decode()
+    client.force_login(members[0])
+    item = session.agenda.get()
+    client.post(reverse("awards-session-vote", args=[session.pk]), {f"item_{item.pk}": "agree"})
+    item.refresh_from_db()
+    assert item.agree == 0 and not BallotCast.objects.exists()
+
+
+def test_a_member_cannot_vote_twice(seven):
+    session, members, ldtt, tdp = seven
+    voting.open_voting(session=session, user=office_user())
+    voting.cast_ballot(
+        session=session, user=members[0], choices=ballot(session, {ldtt: "agree", tdp: "agree"})
+    )
+    with pytest.raises(AwardError, match="chỉ bỏ phiếu một lần"):
+        voting.cast_ballot(
+            session=session, user=members[0], choices=ballot(session, {ldtt: "disagree", tdp: "disagree"})
+        )
+    item = AgendaItem.objects.get(proposal=ldtt)
+    assert (item.agree, item.disagree) == (1, 0)
+    # And the database refuses a second cast row even past the service.
+    row = BallotCast.objects.filter(item=item).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BallotCast.objects.create(item=item, member=row.member)
+
+
+def test_a_member_cannot_vote_twice_through_the_page(client, seven):
+    session, members, ldtt, tdp = seven
+    voting.open_voting(session=session, user=office_user())
+    client.force_login(members[1])
+    payload = {f"item_{i.pk}": "agree" for i in session.agenda.all()}
+    url = reverse("awards-session-vote", args=[session.pk])
+    client.post(url, payload)
+    response = client.post(url, payload, follow=True)
+    assert "chỉ bỏ phiếu một lần" in response.content.decode()
+    assert AgendaItem.objects.get(proposal=ldtt).agree == 1
+
+
+def test_no_vote_after_close_and_the_tally_is_frozen(seven):
+    session, members, ldtt, tdp = seven
+    _vote_and_close(session, members, ldtt, tdp)
+    session.refresh_from_db()
+    assert session.status == CouncilSession.Status.CLOSED and session.closed_at is not None
+    with pytest.raises(AwardError, match="đã kết thúc"):
+        voting.cast_ballot(
+            session=session, user=members[5], choices=ballot(session, {ldtt: "agree", tdp: "agree"})
+        )
+    with pytest.raises(AwardError, match="đã kết thúc"):
+        voting.close_session(session=session, user=office_user())
+    with pytest.raises(AwardError, match="đã kết thúc"):
+        voting.set_attendance(session=session, user=office_user(), present_member_ids=set())
+    with pytest.raises(AwardError, match="đã kết thúc"):
+        voting.open_voting(session=session, user=office_user())
+    item = AgendaItem.objects.get(proposal=ldtt)
+    assert (item.agree, item.disagree, item.abstain, item.passed) == (4, 1, 0, True)
+    # A later change of the title's threshold does not rewrite a closed session.
+    title("LDTT").__class__.objects.filter(code="LDTT").update(vote_threshold_percent=90)
+    item.refresh_from_db()
+    assert item.threshold_percent == 50 and item.passed is True
+
+
+def test_non_members_and_incomplete_ballots_are_refused(seven, make_user):
+    session, members, ldtt, tdp = seven
+    voting.open_voting(session=session, user=office_user())
+    with pytest.raises(AwardError, match="không phải thành viên"):
+        voting.cast_ballot(
+            session=session, user=make_user("council"), choices=ballot(session, {ldtt: "agree", tdp: "agree"})
+        )
+    with pytest.raises(AwardError, match="từng đề nghị"):
+        voting.cast_ballot(session=session, user=members[0], choices=ballot(session, {ldtt: "agree"}))
+    with pytest.raises(AwardError, match="từng đề nghị"):
+        voting.cast_ballot(
+            session=session, user=members[0], choices=ballot(session, {ldtt: "agree", tdp: "yes!"})
+        )
+    assert not BallotCast.objects.exists()
+
+
+def test_only_the_office_runs_the_session(seven):
+    session, members, ldtt, tdp = seven
+    with pytest.raises(AwardError, match="Văn phòng"):
+        voting.open_voting(session=session, user=members[0])
+    voting.open_voting(session=session, user=office_user())
+    with pytest.raises(AwardError, match="Văn phòng"):
+        voting.close_session(session=session, user=members[0])
+
+
+def test_the_log_records_who_voted_never_how(seven):
+    session, members, ldtt, tdp = seven
+    _vote_and_close(session, members, ldtt, tdp)
+    casts = ActionLog.objects.filter(action="awards.ballot.cast")
+    assert casts.count() == 5
+    for entry in casts:
+        assert set(entry.data) == {"written", "items"}
+    text = " ".join(str(e.data) for e in casts)
+    assert "agree" not in text and "disagree" not in text and "abstain" not in text
