@@ -107,7 +107,26 @@ def create_session(
         log_action(
             session, "awards.session.created", user, {"name": session.name, "held_on": held_on.isoformat()}
         )
+        _notify_members(session)
         return session
+
+
+def _notify_members(session: CouncilSession) -> None:
+    """Every active member is reminded of the session (in the portal and by e-mail)."""
+    from django.urls import reverse
+
+    from indicators.models import Notification
+    from indicators.notifications import notify
+
+    members = [m.user for m in session.council.members.filter(is_active=True).select_related("user")]
+    notify(
+        members,
+        kind=Notification.Kind.COUNCIL_SESSION,
+        text=_("Phiên họp Hội đồng Thi đua - Khen thưởng “%(name)s” ngày %(day)s.")
+        % {"name": session.name, "day": session.held_on.strftime("%d/%m/%Y")},
+        url=reverse("awards-session", args=[session.pk]),
+        key=f"council-session:{session.pk}",
+    )
 
 
 def _sync_members(session: CouncilSession) -> None:

@@ -28,7 +28,7 @@ from .reporting import entry_url, group_payload, open_quarter, unit
 pytestmark = pytest.mark.django_db
 
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=200,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -72,3 +72,25 @@ def test_daily_command_reminds_once_about_an_opening_and_a_deadline(demo, make_u
 def test_notifications_need_login(client):
     response = client.get(reverse("notifications"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_new_council_session_notifies_every_member(demo, make_user):
+    from datetime import date
+
+    from awards import voting
+    from awards.models import Council
+
+    council = Council.objects.filter(is_active=True).first()
+    members = [m.user for m in council.members.filter(is_active=True)]
+    session = voting.create_session(
+        council=council,
+        plan=demo,
+        name="Phiên tổng kết 2024",
+        held_on=date(2024, 12, 20),
+        user=make_user("office"),
+    )
+    notified = set(Notification.objects.filter(kind="council_session").values_list("user_id", flat=True))
+    assert notified == {u.pk for u in members} and members
+    assert Notification.objects.filter(url=reverse("awards-session", args=[session.pk])).count() == len(
+        members
+    )
