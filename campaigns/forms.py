@@ -45,7 +45,7 @@ class PledgeForm(forms.Form):
         label=gettext_lazy("Danh hiệu tập thể đăng ký"), queryset=Title.objects.none(), required=False
     )
     household_count = forms.IntegerField(
-        label=gettext_lazy("Số hộ đăng ký “Gia đình văn hóa”"), min_value=0, required=False
+        label=gettext_lazy("Số hộ đăng ký “Gia đình văn hóa”"), min_value=0, max_value=100_000, required=False
     )
     households = forms.CharField(
         label=gettext_lazy("Danh sách hộ đăng ký (không bắt buộc, mỗi dòng một hộ)"),

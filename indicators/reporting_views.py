@@ -132,7 +132,8 @@ def report_entry(request, year: int, quarter: int, unit_code: str):
             except services.ConflictError as error:
                 messages.error(request, str(error))
                 status = 409
-                saved = {v.element_id: v for v in services.get_report(unit=unit, period=period).values.all()}
+                latest = services.get_report(unit=unit, period=period)
+                saved = {v.element_id: v for v in latest.values.all()} if latest else {}
                 form.saved = saved
             except services.ReportError as error:
                 messages.error(request, str(error))
