@@ -218,6 +218,7 @@ def dashboard(request, year: int):
             url_for=_url_maker("dashboard-target", plan.year, filters.query),
         ),
         "cards": status_counts(target_statuses(results)),
+        "years": list(Plan.objects.order_by("-year").values_list("year", flat=True)),
     }
     return render(request, "indicators/dashboard.html", context)
 

@@ -590,3 +590,16 @@ def test_chart_labels_are_escaped_and_vietnamese():
     assert ">163,4<" in svg and ">341,7<" in svg and ">Quý IV<" in svg
     assert svg.count('class="bar-quarter"') == 2 and svg.count('class="bar-expected"') == 2
     assert charts.trend_label({1: D("163.4"), 2: None}) == "Quý I: 163,4; Quý II: —"
+
+
+def test_the_dashboard_switches_between_plan_years(client, demo, make_user):
+    """After the office copies the plan, each year's dashboard links to the others."""
+    from campaigns.copying import copy_plan
+
+    office = make_user("office")
+    copy_plan(source=demo, year=2025, user=office)
+    client.force_login(make_user("leadership"))
+    html = client.get(reverse("dashboard", args=[2024])).content.decode()
+    assert 'data-testid="years"' in html
+    assert reverse("dashboard", args=[2025]) in html and 'aria-current="page" href="/tien-do/2024/"' in html
+    assert client.get(reverse("dashboard", args=[2025])).status_code == 200
