@@ -64,3 +64,27 @@ def value_of(unit_code: str, code: str, quarter: int = 4) -> Decimal | None:
 
 def unit(code: str) -> Unit:
     return Unit.objects.get(code=code)
+
+
+def add_ratio_targets(plan, count: int, prefix: str) -> None:
+    """`count` extra "giảm còn" rate targets (poor households ÷ households), to grow a plan in tests."""
+    from indicators.models import Target, TargetTerm
+
+    poor = DataElement.objects.get(plan=plan, code="HO_NGHEO")
+    households = DataElement.objects.get(plan=plan, code="SO_HO")
+    last = Target.objects.filter(plan=plan).order_by("-order").first().order
+    for n in range(count):
+        target = Target.objects.create(
+            plan=plan,
+            code=f"{prefix}{n}",
+            name=f"Chỉ tiêu thêm {n}",
+            group=Target.Group.SOCIAL,
+            kind=Target.Kind.RATIO,
+            comparator=Target.Comparator.LTE,
+            target_value=Decimal(3),
+            unit_of_measure="%",
+            scale=Decimal(100),
+            order=last + 1 + n,
+        )
+        TargetTerm.objects.create(target=target, element=poor)
+        TargetTerm.objects.create(target=target, element=households, role=TargetTerm.Role.DENOMINATOR)

@@ -25,11 +25,12 @@ from indicators.models import (
     ReportedValue,
     ReportingPeriod,
     Target,
-    TargetTerm,
     Unit,
 )
 from indicators.progress import figure_text, ward_results
 from indicators.rollup import rollup
+
+from .reporting import add_ratio_targets
 
 pytestmark = pytest.mark.django_db
 
@@ -362,24 +363,7 @@ def grow(plan, *, units: int = 30, extra_targets: int = 3) -> None:
         ReportedValue.objects.bulk_create(
             ReportedValue(report=r, element=e, value=D(10)) for r in reports for e in elements
         )
-    poor = DataElement.objects.get(plan=plan, code="HO_NGHEO")
-    households = DataElement.objects.get(plan=plan, code="SO_HO")
-    last = Target.objects.filter(plan=plan).order_by("-order").first().order
-    for n in range(extra_targets):
-        target = Target.objects.create(
-            plan=plan,
-            code=f"API-T{n}",
-            name=f"Chỉ tiêu thêm {n}",
-            group=Target.Group.SOCIAL,
-            kind=Target.Kind.RATIO,
-            comparator=Target.Comparator.LTE,
-            target_value=D(3),
-            unit_of_measure="%",
-            scale=D(100),
-            order=last + 1 + n,
-        )
-        TargetTerm.objects.create(target=target, element=poor)
-        TargetTerm.objects.create(target=target, element=households, role=TargetTerm.Role.DENOMINATOR)
+    add_ratio_targets(plan, extra_targets, prefix="API-T")
 
 
 @pytest.mark.parametrize("query", ["quarter=2", "quarter=4&unit=TDP-01"])

@@ -26,11 +26,12 @@ from indicators.models import (
     ReportedValue,
     ReportingPeriod,
     Target,
-    TargetTerm,
     Unit,
 )
 from indicators.rollup import Status, rollup, rollup_by_unit
 from indicators.templatetags.vn import format_number
+
+from .reporting import add_ratio_targets
 
 pytestmark = pytest.mark.django_db
 
@@ -124,24 +125,7 @@ def grow(plan, *, units: int = 40, extra_targets: int = 3) -> None:
             for r in reports
             for e in group_elements
         )
-    households = DataElement.objects.get(plan=plan, code="SO_HO")
-    poor = DataElement.objects.get(plan=plan, code="HO_NGHEO")
-    last = Target.objects.filter(plan=plan).order_by("-order").first().order
-    for n in range(extra_targets):
-        target = Target.objects.create(
-            plan=plan,
-            code=f"XT-{n}",
-            name=f"Chỉ tiêu thêm {n}",
-            group=Target.Group.SOCIAL,
-            kind=Target.Kind.RATIO,
-            comparator=Target.Comparator.LTE,
-            target_value=D(3),
-            unit_of_measure="%",
-            scale=D(100),
-            order=last + 1 + n,
-        )
-        TargetTerm.objects.create(target=target, element=poor)
-        TargetTerm.objects.create(target=target, element=households, role=TargetTerm.Role.DENOMINATOR)
+    add_ratio_targets(plan, extra_targets, prefix="XT-")
 
 
 def add_report(plan, unit_code: str, quarter: int, values: dict[str, str], status=Report.Status.SUBMITTED):
