@@ -17,7 +17,9 @@ favours neither:
     for information.
 
 Each is requested ``--reps`` times after a warm-up; the median wall time is printed with the ratio to
-the home page and the number of SQL queries. Then `make_large_ward` writes the synthetic ward and the
+the home page and the number of SQL queries. "dashboard, no cache" is the same page with the roll-up
+cache off (`ROLLUP_CACHE_SECONDS = 0`): what the first visitor after a change of the figures waits
+for. Then `make_large_ward` writes the synthetic ward and the
 same is measured again. Goal (issue 4): dashboard ≤ 3× the home page at demo size, ≤ 5× at scale.
 """
 
@@ -35,9 +37,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+# The dashboard again with the roll-up cache off (ROLLUP_CACHE_SECONDS = 0): what the first visitor
+# after a change of the data waits for.
+COLD = "dashboard, no cache"
 PAGES = [
     ("home (minimal page)", "/"),
     ("dashboard", "/tien-do/2024/"),
+    (COLD, "/tien-do/2024/"),
     ("drill-down XH-03", "/tien-do/2024/chi-tieu/XH-03/"),
     ("unit page TDP-01", "/tien-do/2024/don-vi/TDP-01/"),
 ]
@@ -46,19 +52,26 @@ PAGES = [
 def measure(client, reps: int) -> dict[str, tuple[float, int]]:
     """{page: (median seconds, queries)} over `reps` interleaved rounds after one warm-up each."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    def get(name, url):
+        if name == COLD:
+            with override_settings(ROLLUP_CACHE_SECONDS=0):
+                return client.get(url)
+        return client.get(url)
 
     queries = {}
     for name, url in PAGES:
+        get(name, url)  # warm-up: the cached pages are measured as they are served most of the time
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
+            response = get(name, url)
         assert response.status_code == 200, (url, response.status_code)
         queries[name] = len(ctx)
     times: dict[str, list[float]] = {name: [] for name, _url in PAGES}
     for _ in range(reps):
         for name, url in PAGES:
             started = time.perf_counter()
-            client.get(url)
+            get(name, url)
             times[name].append(time.perf_counter() - started)
     return {name: (statistics.median(times[name]), queries[name]) for name, _url in PAGES}
 

@@ -26,7 +26,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,7 +51,7 @@ from .progress import (
     unit_rows,
     ward_results,
 )
-from .rollup import QUARTERS, element_ids_behind, rollup, rollup_by_unit
+from .rollup import QUARTERS, cached_for_plan, element_ids_behind, rollup, rollup_by_unit
 
 # --- filters --------------------------------------------------------------------------------------
 
@@ -200,24 +203,42 @@ def dashboard(request, year: int):
     units = _reporting_units(request.user, plan)
     contents = list(plan.contents.order_by("number"))
     filters = _read_filters(request, plan=plan, units=units, contents=contents)
-    results = ward_results(
-        plan=plan,
-        quarter=filters.quarter,
-        include_submitted=filters.include_submitted,
-        unit=filters.unit,
-        group=filters.group,
-        content_id=next((c.pk for c in contents if c.number == filters.content), None),
+    content_id = next((c.pk for c in contents if c.number == filters.content), None)
+
+    def body() -> str:
+        results = ward_results(
+            plan=plan,
+            quarter=filters.quarter,
+            include_submitted=filters.include_submitted,
+            unit=filters.unit,
+            group=filters.group,
+            content_id=content_id,
+        )
+        sections = behind_first(
+            results,
+            quarter=filters.quarter,
+            url_for=_url_maker("dashboard-target", plan.year, filters.query),
+        )
+        cards = status_counts(target_statuses(results))
+        return render_to_string("indicators/_dashboard_body.html", {"sections": sections, "cards": cards})
+
+    # The status cards and tables are the same for everyone who asks with the same filters (the unit
+    # filter is already checked against the user's scope), so they are rendered once per change of the
+    # data and served from the cache in between: the rows are most of the page's cost.
+    parts = (
+        "dashboard-body",
+        filters.quarter,
+        filters.include_submitted,
+        filters.unit.pk if filters.unit else None,
+        filters.group,
+        content_id,
+        translation.get_language(),
     )
     context = {
         "plan": plan,
         "filters": filters,
         "quarter_text": quarter_text(plan, filters.quarter),
-        "sections": behind_first(
-            results,
-            quarter=filters.quarter,
-            url_for=_url_maker("dashboard-target", plan.year, filters.query),
-        ),
-        "cards": status_counts(target_statuses(results)),
+        "body": mark_safe(cached_for_plan(plan, parts, body)),  # noqa: S308 (rendered by our template)
         "years": list(Plan.objects.order_by("-year").values_list("year", flat=True)),
     }
     return render(request, "indicators/dashboard.html", context)

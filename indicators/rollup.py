@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Baseline, DataElement, Report, ReportedValue, Target, TargetTerm
 
 QUARTERS = (1, 2, 3, 4)
+T = TypeVar("T")
 HUNDRED = Decimal(100)
 
 # Expected share of a flow's yearly target by the end of each quarter (DOMAIN §2, design choice).
@@ -433,6 +434,26 @@ def data_fingerprint(plan) -> tuple:
     return tuple(reports.values()) + tuple(definitions.values())
 
 
+def cached_for_plan(plan, parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, served from the cache while `plan`'s data fingerprint is unchanged.
+
+    `parts` name what is computed (and with which arguments, the language of the texts included);
+    the fingerprint makes the key change as soon as a figure, a status or a definition of the plan
+    changes, so a cached value is never older than the data. With ROLLUP_CACHE_SECONDS = 0 (the
+    tests, unless a test turns it on) `compute()` runs every time.
+    """
+    seconds = getattr(settings, "ROLLUP_CACHE_SECONDS", 0)
+    if not seconds:
+        return compute()
+    key_source = repr((plan.pk, parts, data_fingerprint(plan)))
+    key = "plan:" + hashlib.sha256(key_source.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
 def rollup(
     *,
     plan,
@@ -442,26 +463,18 @@ def rollup(
 ) -> list[TargetResult]:
     """`compute_rollup`, served from the cache while the plan's data fingerprint is unchanged.
 
-    The dashboard, its PDF, the API and pledge pages ask for the same few roll-ups again and again;
-    with ROLLUP_CACHE_SECONDS = 0 (the tests) every call computes afresh.
+    The dashboard, its PDF, the API and pledge pages ask for the same few roll-ups again and again.
     """
-    seconds = getattr(settings, "ROLLUP_CACHE_SECONDS", 0)
+    _check_quarter(up_to_quarter)
     if unit_ids is not None:
         unit_ids = sorted(set(unit_ids))
-    if not seconds:
-        return compute_rollup(
+    return cached_for_plan(
+        plan,
+        ("rollup", up_to_quarter, unit_ids, include_submitted),
+        lambda: compute_rollup(
             plan=plan, up_to_quarter=up_to_quarter, unit_ids=unit_ids, include_submitted=include_submitted
-        )
-    _check_quarter(up_to_quarter)
-    key_source = repr((plan.pk, up_to_quarter, unit_ids, include_submitted, data_fingerprint(plan)))
-    key = "rollup:" + hashlib.sha256(key_source.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = compute_rollup(
-            plan=plan, up_to_quarter=up_to_quarter, unit_ids=unit_ids, include_submitted=include_submitted
-        )
-        cache.set(key, found, seconds)
-    return found
+        ),
+    )
 
 
 def compute_rollup(

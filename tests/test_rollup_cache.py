@@ -72,3 +72,71 @@ def test_units_and_quarters_are_cached_apart(demo, cached):
     group = figures(rollup(plan=demo, up_to_quarter=2, unit_ids=[unit("TDP-01").pk]))
     assert ward != group
     assert figures(rollup(plan=demo, up_to_quarter=1)) == figures(compute_rollup(plan=demo, up_to_quarter=1))
+
+
+# --- the dashboard's cached tables ------------------------------------------------------------------
+
+DASHBOARD = "/tien-do/2024/"
+
+
+def dashboard_page(client, query: str = "") -> str:
+    """The dashboard's status cards and tables (the part that is cached), from the cards to the note."""
+    response = client.get(DASHBOARD + query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    return page[page.index('data-testid="status-counts"') : page.index("</main>")]
+
+
+def xh03(page: str) -> str:
+    """The actual shown for XH-03 (poor households, %) in the dashboard's table."""
+    row = page[page.index('data-code="XH-03"') :]
+    return row[row.index('data-testid="actual">') :].split(">", 1)[1].split("<", 1)[0]
+
+
+@pytest.fixture
+def chairman(client, demo):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="chutich"))
+    return client
+
+
+def test_the_dashboard_tables_are_served_from_the_cache(chairman, cached, monkeypatch):
+    first = dashboard_page(chairman, "?quarter=2")
+
+    def must_not_run(**kwargs):
+        raise AssertionError("the roll-up ran although nothing changed")
+
+    monkeypatch.setattr("indicators.dashboard_views.ward_results", must_not_run)
+    assert dashboard_page(chairman, "?quarter=2") == first
+
+
+def test_the_dashboard_shows_an_approval_at_once(chairman, demo, cached, make_user, settings):
+    from indicators.models import Report
+
+    before = dashboard_page(chairman, "?quarter=3")
+    report = Report.objects.filter(period__quarter=3, status="submitted", unit__code="TDP-01").get()
+    services.approve_report(report=report, user=make_user("office"))
+    after = dashboard_page(chairman, "?quarter=3")
+    settings.ROLLUP_CACHE_SECONDS = 0
+    assert after == dashboard_page(chairman, "?quarter=3")  # what the page says without any cache
+    assert xh03(after) != xh03(before)
+
+
+def test_filters_and_languages_are_cached_apart(chairman, demo, cached, settings):
+    pages = {
+        query: dashboard_page(chairman, query)
+        for query in ("", "?quarter=1", "?submitted=1", f"?unit={unit('TDP-01').pk}", "?group=social")
+    }
+    profile = chairman.get("/").wsgi_request.user.profile
+    profile.language = "en"
+    profile.save()
+    english = dashboard_page(chairman)
+    assert "Behind schedule" in english and "Behind schedule" not in pages[""]
+    settings.ROLLUP_CACHE_SECONDS = 0
+    assert english == dashboard_page(chairman)
+    profile.language = "vi"
+    profile.save()
+    for query, page in pages.items():
+        assert page == dashboard_page(chairman, query), query
+    assert len(set(pages.values())) == len(pages)
