@@ -334,6 +334,8 @@ class TargetAdmin(MasterDataAdmin):
     list_select_related = ["parent", "plan"]
     search_fields = ["code", "name"]
     inlines = [TargetTermInline]
+    # The pace profile is set on the target's page (services.set_pace): reason, audit row, cache stamp.
+    readonly_fields = ["pace_q1", "pace_q2", "pace_q3", "revised_at"]
 
 
 @admin.register(TargetTerm)

@@ -14,6 +14,7 @@ ACTION_LABELS = {
     "indicators.period.unlocked": "Mở khóa kỳ báo cáo",
     "indicators.period.reopened": "Gia hạn kỳ báo cáo",
     "indicators.period.reminded": "Gửi nhắc nhở",
+    "indicators.target.pace_set": "Điều chỉnh tiến độ theo quý",
     "campaigns.pledge.saved": "Lưu bản đăng ký",
     "campaigns.pledge.submitted": "Gửi bản đăng ký",
     "campaigns.pledge.acknowledged": "Văn phòng tiếp nhận",

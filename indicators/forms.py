@@ -165,3 +165,64 @@ class ReopenForm(ReasonForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
+
+
+class PaceForm(forms.Form):
+    """The percent of a flow's yearly figure expected by the end of quarters I-III (IV is 100 %).
+
+    Figures are typed in Vietnamese notation ("37,5") and read by the same parser as the entry form.
+    Ticking "even" clears the profile (25/50/75 %).
+    """
+
+    even = forms.BooleanField(label=gettext_lazy("Dùng tiến độ đều: 25 %, 50 %, 75 %, 100 %"), required=False)
+    q1 = forms.CharField(label=gettext_lazy("Hết quý I (%)"), required=False, max_length=20)
+    q2 = forms.CharField(label=gettext_lazy("Hết quý II (%)"), required=False, max_length=20)
+    q3 = forms.CharField(label=gettext_lazy("Hết quý III (%)"), required=False, max_length=20)
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do điều chỉnh"),
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Ví dụ: lúa thu hoạch hai vụ, vụ Đông Xuân trong quý II và vụ Hè Thu trong quý III."
+        ),
+    )
+    QUARTERS = ("q1", "q2", "q3")
+
+    def __init__(self, *args, target: Target, **kwargs):
+        profile = target.pace_profile
+        initial = {"even": profile is None}
+        if profile is not None:
+            initial.update(
+                {name: format_number(value) for name, value in zip(self.QUARTERS, profile, strict=False)}
+            )
+        super().__init__(*args, initial=initial, **kwargs)
+        for name in self.QUARTERS:
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def _clean_percent(self, name: str) -> Decimal | None:
+        try:
+            value = parse_number(self.cleaned_data.get(name, ""))
+        except ValidationError as error:
+            self.add_error(name, error)
+            return None
+        if value is not None and value > 100:
+            self.add_error(name, _("Không quá 100 %."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("even"):
+            cleaned["percents"] = None
+            return cleaned
+        values = [self._clean_percent(name) for name in self.QUARTERS]
+        if self.errors:
+            return cleaned
+        missing = [name for name, value in zip(self.QUARTERS, values, strict=True) if value is None]
+        for name in missing:
+            self.add_error(name, _("Ghi mức cần đạt, hoặc chọn tiến độ đều."))
+        if missing:
+            return cleaned
+        if not values[0] <= values[1] <= values[2]:
+            raise ValidationError(_("Tiến độ cộng dồn không thể giảm từ quý trước sang quý sau."))
+        cleaned["percents"] = tuple(values)
+        return cleaned

@@ -272,6 +272,20 @@ class Target(models.Model):
         ),
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"))
+    # Pace profile (DOMAIN §2): the percent of a flow's yearly figure expected by the end of quarters
+    # I-III (quarter IV is always 100 %). Empty: 25/50/75 %. The office sets it where the year is not
+    # even (rice has two harvests) through `services.set_pace`, which also stamps `revised_at` so that
+    # cached roll-ups are recomputed at once.
+    pace_q1 = models.DecimalField(
+        _("tiến độ cần đạt hết quý I (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    pace_q2 = models.DecimalField(
+        _("tiến độ cần đạt hết quý II (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    pace_q3 = models.DecimalField(
+        _("tiến độ cần đạt hết quý III (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    revised_at = models.DateTimeField(_("lần điều chỉnh gần nhất"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("chỉ tiêu thi đua")
@@ -296,6 +310,21 @@ class Target(models.Model):
                 name="target_relation_iff_parent",
             ),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="target_not_own_parent"),
+            models.CheckConstraint(
+                condition=Q(pace_q1__isnull=True, pace_q2__isnull=True, pace_q3__isnull=True)
+                | Q(
+                    kind="flow",
+                    # NULL compares to unknown, which a CHECK lets through: say "set" explicitly.
+                    pace_q1__isnull=False,
+                    pace_q2__isnull=False,
+                    pace_q3__isnull=False,
+                    pace_q1__gte=0,
+                    pace_q2__gte=F("pace_q1"),
+                    pace_q3__gte=F("pace_q2"),
+                    pace_q3__lte=100,
+                ),
+                name="target_pace_profile_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -304,6 +333,13 @@ class Target(models.Model):
     @property
     def is_heading(self) -> bool:
         return self.kind == self.Kind.HEADING
+
+    @property
+    def pace_profile(self) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+        """The office's profile as percents after quarters I-IV, or None for the even 25/50/75/100 %."""
+        if self.pace_q1 is None:
+            return None
+        return (self.pace_q1, self.pace_q2, self.pace_q3, Decimal(100))
 
     @property
     def comparator_symbol(self) -> str:
@@ -529,7 +565,9 @@ class Notification(models.Model):
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_user_and_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_user_and_key")
+        ]
         indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:

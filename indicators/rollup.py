@@ -86,11 +86,13 @@ class TargetResult:
 def pace_share(target: Target, quarter: int) -> Decimal:
     """The share of a flow target expected by the end of `quarter`.
 
-    The default is linear (25/50/75/100 %). It is a function of the target so that a per-target
-    profile (rice has two harvests, in Q2 and Q3) can be looked up here later without touching the
-    status rules.
+    Even (25/50/75/100 %) unless the office has set the target's own profile (`Target.pace_profile`):
+    rice has two harvests, in quarters II and III, and is not behind in March with nothing cut yet.
     """
-    return DEFAULT_PACE[quarter]
+    profile = target.pace_profile
+    if profile is None:
+        return DEFAULT_PACE[quarter]
+    return profile[quarter - 1] / HUNDRED
 
 
 # --- step 1: data elements ------------------------------------------------------------------------
@@ -420,8 +422,9 @@ def data_fingerprint(plan) -> tuple:
     steps), which save the report and so bump its `updated_at`; the admin cannot edit figures. The
     reports' count and latest change therefore say whether any figure may have changed, without
     reading the values themselves. Plan definitions (targets, terms, baselines) are fingerprinted by
-    counts and sums; an edit that keeps those equal (a changed comparator) shows after
-    ROLLUP_CACHE_SECONDS at most.
+    counts and sums, and by the latest `Target.revised_at` that the services stamp (a pace profile);
+    an admin edit that keeps those equal (a changed comparator) shows after ROLLUP_CACHE_SECONDS at
+    most.
     """
     reports = Report.objects.filter(period__plan=plan).aggregate(n=Count("pk"), last=Max("updated_at"))
     definitions = Target.objects.filter(plan=plan).aggregate(
@@ -430,6 +433,7 @@ def data_fingerprint(plan) -> tuple:
         terms=Count("terms", distinct=True),
         base=Max("baseline__value"),
         base_n=Count("baseline", distinct=True),
+        revised=Max("revised_at"),
     )
     return tuple(reports.values()) + tuple(definitions.values())
 
@@ -634,7 +638,9 @@ def rollup_by_unit(
 # --- judging a figure against another target value (a unit's own commitment) ------------------------
 
 
-def judge(result: TargetResult, *, against: Decimal, quarter: int, baseline: Decimal | None = None) -> tuple[str, Decimal | None]:
+def judge(
+    result: TargetResult, *, against: Decimal, quarter: int, baseline: Decimal | None = None
+) -> tuple[str, Decimal | None]:
     """(status, progress) of a roll-up result measured against `against` instead of the plan's figure.
 
     A pledge commits a unit to its own figure for a catalogue target (tổ dân phố 3: 95 % households

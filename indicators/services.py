@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from . import notifications, permissions
 from .audit import log_action
-from .models import DataElement, Report, ReportedValue, ReportingPeriod, Unit, ValueChange
+from .models import DataElement, Report, ReportedValue, ReportingPeriod, Target, Unit, ValueChange
 
 
 class ReportError(Exception):
@@ -294,6 +294,58 @@ def extend_period(*, period: ReportingPeriod, user, until: date, reason: str) ->
         period.save(update_fields=["reopened_until"])
         log_action(period, "indicators.period.reopened", user, {"reason": reason, "until": until.isoformat()})
         return period
+
+
+class PaceError(Exception):
+    """A pace profile that cannot be set; the message is for the user."""
+
+
+def _percent_text(values) -> list[str] | None:
+    """Percents for the audit log, without the column's trailing zeros: "50", "37.5"."""
+    if values is None:
+        return None
+    texts = [f"{Decimal(v):f}" for v in values]
+    return [t.rstrip("0").rstrip(".") if "." in t else t for t in texts]
+
+
+def set_pace(
+    *, target: Target, user, percents: tuple[Decimal, Decimal, Decimal] | None, reason: str
+) -> Target:
+    """Set (or with None, clear) the percent of a flow's yearly figure expected after quarters I-III.
+
+    Only the office sets it, only for a flow with a yearly figure, with the reason on record: the
+    profile moves every status of the target, so the old and new profiles go to the audit log.
+    """
+    if not permissions.can_manage_plan(user):
+        raise PaceError(_("Chỉ Văn phòng - Thống kê được đặt tiến độ theo quý."))
+    if target.kind != Target.Kind.FLOW or target.target_value is None:
+        raise PaceError(_("Chỉ đặt tiến độ theo quý cho chỉ tiêu cộng dồn theo quý."))
+    if not (reason or "").strip():
+        raise PaceError(_("Phải ghi lý do điều chỉnh."))
+    if percents is not None:
+        if len(percents) != 3 or any(p is None or p < 0 or p > 100 for p in percents):
+            raise PaceError(_("Mỗi mức phải từ 0 đến 100 %."))
+        if not percents[0] <= percents[1] <= percents[2]:
+            raise PaceError(_("Tiến độ cộng dồn không thể giảm từ quý trước sang quý sau."))
+    with transaction.atomic():
+        target = Target.objects.select_for_update().get(pk=target.pk)
+        before = target.pace_profile
+        target.pace_q1, target.pace_q2, target.pace_q3 = (
+            percents if percents is not None else (None, None, None)
+        )
+        target.revised_at = timezone.now()
+        target.save(update_fields=["pace_q1", "pace_q2", "pace_q3", "revised_at"])
+        log_action(
+            target,
+            "indicators.target.pace_set",
+            user,
+            {
+                "reason": reason.strip(),
+                "before": _percent_text(before[:3] if before else None),
+                "after": _percent_text(percents),
+            },
+        )
+        return target
 
 
 def previous_values(*, unit: Unit, period: ReportingPeriod) -> dict[int, Decimal]:

@@ -4,6 +4,7 @@ from . import dashboard_views, notification_views, reporting_views, views
 
 urlpatterns = [
     path("ke-hoach/<int:year>/chi-tieu/<str:code>/", views.target_detail, name="target-detail"),
+    path("ke-hoach/<int:year>/chi-tieu/<str:code>/tien-do-quy/", views.target_pace, name="target-pace"),
 ]
 
 report = "so-lieu/<int:year>/q<int:quarter>/<str:unit_code>/"
@@ -16,9 +17,13 @@ urlpatterns += [
     path(report + "lich-su/", reporting_views.report_history, name="report-history"),
     path(report + "lich-su/<str:element_code>/", reporting_views.report_history, name="value-history"),
     path("tien-do-nop/<int:year>/q<int:quarter>/", reporting_views.completeness, name="completeness"),
-    path("tien-do-nop/<int:year>/q<int:quarter>/nhac-nho/", reporting_views.period_remind, name="period-remind"),
+    path(
+        "tien-do-nop/<int:year>/q<int:quarter>/nhac-nho/", reporting_views.period_remind, name="period-remind"
+    ),
     path("tien-do-nop/<int:year>/q<int:quarter>/khoa/", reporting_views.period_lock, name="period-lock"),
-    path("tien-do-nop/<int:year>/q<int:quarter>/gia-han/", reporting_views.period_extend, name="period-extend"),
+    path(
+        "tien-do-nop/<int:year>/q<int:quarter>/gia-han/", reporting_views.period_extend, name="period-extend"
+    ),
 ]
 urlpatterns += [path("tien-do-nop/", reporting_views.completeness_current, name="completeness-current")]
 
@@ -45,7 +50,9 @@ urlpatterns += [
         name="excel-import-confirm",
     ),
     path(
-        "tien-do-nop/<int:year>/q<int:quarter>/excel/", excel_views.completeness_export, name="excel-completeness"
+        "tien-do-nop/<int:year>/q<int:quarter>/excel/",
+        excel_views.completeness_export,
+        name="excel-completeness",
     ),
 ]
 

@@ -43,6 +43,9 @@ MATRIX = [
     ("GET", "plan-pdf", [2024], EVERYONE),
     ("GET", "plan-copy", [2024], row(403, office=200, admin=200)),
     ("GET", "target-detail", [2024, "XH-03"], EVERYONE),
+    ("GET", "target-pace", [2024, "KT-07a"], row(403, office=200, admin=200)),
+    ("POST", "target-pace", [2024, "KT-07a"], row(403, office=200, admin=200)),  # empty: the form refuses it
+    ("GET", "target-pace", [2024, "XH-03"], row(403, office=404, admin=404)),  # a rate has no pace
     ("GET", "report-list", [], EVERYONE),
     ("GET", "report-entry", [2024, 4, "TDP-01"], SCOPED),
     ("POST", "report-entry", [2024, 4, "TDP-01"], row(403, other_leader=404, leader=400, official=400)),

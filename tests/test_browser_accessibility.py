@@ -63,6 +63,7 @@ PAGES = [
     ("home", "totruong1", "/"),
     ("plan", "vanphong", "/ke-hoach/2024/"),
     ("target", "vanphong", "/ke-hoach/2024/chi-tieu/KT-01/"),
+    ("target-pace", "vanphong", "/ke-hoach/2024/chi-tieu/KT-07a/tien-do-quy/"),
     ("report-list", "totruong1", "/so-lieu/"),
     ("report-entry", "totruong1", "/so-lieu/2024/q4/TDP-01/"),
     ("report-history", "totruong1", "/so-lieu/2024/q3/TDP-01/lich-su/"),

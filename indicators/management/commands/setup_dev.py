@@ -1,11 +1,19 @@
 from datetime import timedelta
+from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from campaigns.models import Plan, PledgeWindow
-from indicators.models import ReportingPeriod
+from indicators import services
+from indicators.models import ReportingPeriod, Target
+
+# Demo: the office has set the two-harvest profile for grain (nothing is cut in quarter I, the winter-
+# spring crop in quarter II, the summer-autumn crop in quarter III), as DOMAIN §2 foresees.
+DEMO_HARVEST_PACE = (Decimal(0), Decimal(50), Decimal(100))
+DEMO_HARVEST_TARGETS = ("KT-07", "KT-07a", "KT-07a.1", "KT-07b", "KT-07b.1")
 
 
 class Command(BaseCommand):
@@ -26,6 +34,14 @@ class Command(BaseCommand):
         window = PledgeWindow.objects.get(plan__year=2024)
         window.closes_on = period.reopened_until
         window.save(update_fields=["closes_on"])
+        office = get_user_model().objects.get(username="vanphong")
+        for target in Target.objects.filter(plan__year=2024, code__in=DEMO_HARVEST_TARGETS):
+            services.set_pace(
+                target=target,
+                user=office,
+                percents=DEMO_HARVEST_PACE,
+                reason="Minh họa: lúa, ngô thu hoạch hai vụ (Đông Xuân trong quý II, Hè Thu trong quý III).",
+            )
         self.stdout.write(self.style.SUCCESS("Đã nạp Kế hoạch 05/KH-UBND năm 2024 và bộ dữ liệu minh họa."))
         self.stdout.write(
             f"Đợt đăng ký thi đua 2024 được gia hạn (minh họa) đến {window.closes_on:%d/%m/%Y}."
