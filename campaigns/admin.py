@@ -74,11 +74,26 @@ class PledgedPersonInline(admin.TabularInline):
 
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
-    list_display = ["unit", "plan", "status", "collective_title", "household_count", "submitted_at", "acknowledged_at"]
+    list_display = [
+        "unit",
+        "plan",
+        "status",
+        "collective_title",
+        "household_count",
+        "submitted_at",
+        "acknowledged_at",
+    ]
     list_filter = ["plan", "status", "unit__kind"]
     list_select_related = ["unit", "plan", "collective_title"]
     search_fields = ["unit__name", "unit__code"]
-    readonly_fields = ["status", "version", "submitted_at", "submitted_by", "acknowledged_at", "acknowledged_by"]
+    readonly_fields = [
+        "status",
+        "version",
+        "submitted_at",
+        "submitted_by",
+        "acknowledged_at",
+        "acknowledged_by",
+    ]
     inlines = [PledgedPersonInline, CommitmentInline]
 
 

@@ -137,7 +137,9 @@ class PledgeWindow(models.Model):
         verbose_name = _("thời hạn đăng ký thi đua")
         verbose_name_plural = _("thời hạn đăng ký thi đua")
         constraints = [
-            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="pledgewindow_ordered"),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="pledgewindow_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,9 +168,7 @@ class Pledge(models.Model):
         related_name="+",
         verbose_name=_("danh hiệu tập thể đăng ký"),
     )
-    household_count = models.PositiveIntegerField(
-        _("số hộ đăng ký Gia đình văn hóa"), null=True, blank=True
-    )
+    household_count = models.PositiveIntegerField(_("số hộ đăng ký Gia đình văn hóa"), null=True, blank=True)
     households = models.TextField(_("danh sách hộ đăng ký"), blank=True, help_text=_("Mỗi dòng một hộ."))
     status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("phiên bản"), default=0)
@@ -208,7 +208,9 @@ class PledgedPerson(models.Model):
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="people")
     full_name = models.CharField(_("họ và tên"), max_length=120)
     position = models.CharField(_("chức vụ"), max_length=120, blank=True)
-    title = models.ForeignKey("awards.Title", on_delete=models.PROTECT, related_name="+", verbose_name=_("danh hiệu"))
+    title = models.ForeignKey(
+        "awards.Title", on_delete=models.PROTECT, related_name="+", verbose_name=_("danh hiệu")
+    )
 
     class Meta:
         verbose_name = _("cá nhân đăng ký")
@@ -226,7 +228,9 @@ class Commitment(models.Model):
     only has text.
     """
 
-    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, null=True, blank=True, related_name="commitments")
+    pledge = models.ForeignKey(
+        Pledge, on_delete=models.CASCADE, null=True, blank=True, related_name="commitments"
+    )
     covenant = models.ForeignKey(
         "Covenant", on_delete=models.CASCADE, null=True, blank=True, related_name="commitments"
     )
@@ -257,7 +261,8 @@ class Commitment(models.Model):
                 name="commitment_pledge_xor_covenant",
             ),
             models.CheckConstraint(
-                condition=Q(target__isnull=False, committed_value__isnull=False) | (Q(target__isnull=True) & ~Q(text="")),
+                condition=Q(target__isnull=False, committed_value__isnull=False)
+                | (Q(target__isnull=True) & ~Q(text="")),
                 name="commitment_figure_or_text",
             ),
             models.CheckConstraint(
@@ -265,7 +270,9 @@ class Commitment(models.Model):
                 name="commitment_value_not_negative",
             ),
             models.UniqueConstraint(
-                fields=["pledge", "target"], condition=Q(target__isnull=False), name="commitment_target_once_per_pledge"
+                fields=["pledge", "target"],
+                condition=Q(target__isnull=False),
+                name="commitment_target_once_per_pledge",
             ),
             models.UniqueConstraint(
                 fields=["covenant", "target"],
@@ -290,7 +297,10 @@ class Covenant(models.Model):
     title = models.CharField(_("tên giao ước"), max_length=300)
     text = models.TextField(_("nội dung giao ước"))
     lead_unit = models.ForeignKey(
-        "indicators.Unit", on_delete=models.PROTECT, related_name="led_covenants", verbose_name=_("đơn vị chủ trì")
+        "indicators.Unit",
+        on_delete=models.PROTECT,
+        related_name="led_covenants",
+        verbose_name=_("đơn vị chủ trì"),
     )
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -311,7 +321,9 @@ class CovenantMember(models.Model):
     covenant = models.ForeignKey(Covenant, on_delete=models.CASCADE, related_name="members")
     unit = models.ForeignKey("indicators.Unit", on_delete=models.PROTECT, related_name="covenant_memberships")
     confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("đơn vị tham gia giao ước")

@@ -19,7 +19,9 @@ def home(request):
     plan = Plan.objects.first() if role else None
     units = list(permissions.units_visible_to(request.user)) if role in {"official", "group_leader"} else []
     unread = request.user.notifications.filter(read_at__isnull=True).count() if role else 0
-    return render(request, "campaigns/home.html", {"role": role, "plan": plan, "my_units": units, "unread": unread})
+    return render(
+        request, "campaigns/home.html", {"role": role, "plan": plan, "my_units": units, "unread": unread}
+    )
 
 
 def current_plan(request):

@@ -94,7 +94,9 @@ def test_setting_and_clearing_are_logged_with_the_reason(demo, make_user):
     assert target.revised_at is not None
     target = services.set_pace(target=target, user=office, percents=None, reason="Trở lại tiến độ đều")
     assert target.pace_profile is None
-    logs = list(ActionLog.objects.filter(action="indicators.target.pace_set", object_id=target.pk).order_by("pk"))
+    logs = list(
+        ActionLog.objects.filter(action="indicators.target.pace_set", object_id=target.pk).order_by("pk")
+    )
     assert [(log.user, log.data) for log in logs] == [
         (office, {"reason": "Lúa hai vụ", "before": None, "after": ["0", "50", "100"]}),
         (office, {"reason": "Trở lại tiến độ đều", "before": ["0", "50", "100"], "after": None}),
