@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -118,9 +118,15 @@ def _latest_quarter(plan: Plan, include_submitted: bool) -> int:
     statuses = [Report.Status.APPROVED]
     if include_submitted:
         statuses.append(Report.Status.SUBMITTED)
-    latest = ReportedValue.objects.filter(report__period__plan=plan, report__status__in=statuses).aggregate(
-        latest=Max("report__period__quarter")
-    )["latest"]
+    # Newest quarter first, stopping at the first report holding a value: a few index probes, where a
+    # MAX over the values joined to their reports reads every value of the year.
+    latest = (
+        Report.objects.filter(period__plan=plan, status__in=statuses)
+        .filter(Exists(ReportedValue.objects.filter(report=OuterRef("pk"))))
+        .order_by("-period__quarter")
+        .values_list("period__quarter", flat=True)
+        .first()
+    )
     return latest or 1
 
 
