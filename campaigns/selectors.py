@@ -1,12 +1,27 @@
 """Read-side helpers for plans: one structure that the plan page and the plan PDF both render."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from indicators.models import Target
 
 from .models import CampaignContent, Plan, PlanParagraph, PlanSection
+
+
+def current_plan(*, today: date | None = None) -> Plan | None:
+    """The plan the menus open: this calendar year's, else the newest before it.
+
+    A plan copied ahead for next year (in December, say) waits for its January: until then the menus
+    keep showing the year whose figures are being reported. When every plan lies in the future, the
+    earliest.
+    """
+    year = (today or timezone.localdate()).year
+    return (
+        Plan.objects.filter(year__lte=year).order_by("-year").first() or Plan.objects.order_by("year").first()
+    )
 
 
 @dataclass

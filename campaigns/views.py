@@ -10,13 +10,14 @@ from phominh.pdf import pdf_filename, pdf_response
 
 from .copying import PlanCopyError, copy_plan
 from .models import Plan
+from .selectors import current_plan as plan_for_menus
 from .selectors import plan_document
 
 
 def home(request):
     """Sends each role to what it does; an account without a role is told so and sees nothing."""
     role = permissions.role_of(request.user)
-    plan = Plan.objects.first() if role else None
+    plan = plan_for_menus() if role else None
     units = list(permissions.units_visible_to(request.user)) if role in {"official", "group_leader"} else []
     unread = request.user.notifications.filter(read_at__isnull=True).count() if role else 0
     return render(
@@ -27,7 +28,7 @@ def home(request):
 def current_plan(request):
     if not permissions.can_view_plan(request.user):
         raise PermissionDenied
-    plan = Plan.objects.first()
+    plan = plan_for_menus()
     if plan is None:
         return render(request, "campaigns/no_plan.html", status=404)
     return redirect("plan-detail", year=plan.year)

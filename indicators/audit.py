@@ -1,31 +1,32 @@
 """The one way workflow steps are logged (pretix's LoggedModel.log_action, as a function)."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
 
 from .models import ActionLog
 
 ACTION_LABELS = {
-    "indicators.report.submitted": "Gửi báo cáo",
-    "indicators.report.approved": "Duyệt báo cáo",
-    "indicators.report.returned": "Trả lại báo cáo",
-    "indicators.report.reopened": "Mở lại báo cáo",
-    "indicators.report.saved": "Lưu số liệu",
-    "indicators.period.locked": "Khóa kỳ báo cáo",
-    "indicators.period.unlocked": "Mở khóa kỳ báo cáo",
-    "indicators.period.reopened": "Gia hạn kỳ báo cáo",
-    "indicators.period.reminded": "Gửi nhắc nhở",
-    "indicators.target.pace_set": "Điều chỉnh tiến độ theo quý",
-    "campaigns.pledge.saved": "Lưu bản đăng ký",
-    "campaigns.pledge.submitted": "Gửi bản đăng ký",
-    "campaigns.pledge.acknowledged": "Văn phòng tiếp nhận",
-    "campaigns.pledge.returned": "Trả lại bản đăng ký",
-    "campaigns.pledge.reopened": "Mở lại bản đăng ký",
-    "campaigns.pledge.reminded": "Nhắc đăng ký",
-    "campaigns.covenant.created": "Lập giao ước",
-    "campaigns.covenant.opened": "Mở lấy xác nhận",
-    "campaigns.covenant.confirmed": "Xác nhận giao ước",
-    "campaigns.plan.copied": "Sao chép kế hoạch sang năm mới",
-    "campaigns.api_client.created": "Cấp khóa truy cập API",
+    "indicators.report.submitted": _("Gửi báo cáo"),
+    "indicators.report.approved": _("Duyệt báo cáo"),
+    "indicators.report.returned": _("Trả lại báo cáo"),
+    "indicators.report.reopened": _("Mở lại báo cáo"),
+    "indicators.report.saved": _("Lưu số liệu"),
+    "indicators.period.locked": _("Khóa kỳ báo cáo"),
+    "indicators.period.unlocked": _("Mở khóa kỳ báo cáo"),
+    "indicators.period.reopened": _("Gia hạn kỳ báo cáo"),
+    "indicators.period.reminded": _("Gửi nhắc nhở"),
+    "indicators.target.pace_set": _("Điều chỉnh tiến độ theo quý"),
+    "campaigns.pledge.saved": _("Lưu bản đăng ký"),
+    "campaigns.pledge.submitted": _("Gửi bản đăng ký"),
+    "campaigns.pledge.acknowledged": _("Văn phòng tiếp nhận"),
+    "campaigns.pledge.returned": _("Trả lại bản đăng ký"),
+    "campaigns.pledge.reopened": _("Mở lại bản đăng ký"),
+    "campaigns.pledge.reminded": _("Nhắc đăng ký"),
+    "campaigns.covenant.created": _("Lập giao ước"),
+    "campaigns.covenant.opened": _("Mở lấy xác nhận"),
+    "campaigns.covenant.confirmed": _("Xác nhận giao ước"),
+    "campaigns.plan.copied": _("Sao chép kế hoạch sang năm mới"),
+    "campaigns.api_client.created": _("Cấp khóa truy cập API"),
 }
 
 

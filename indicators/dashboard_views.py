@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.models import Plan
+from campaigns.selectors import current_plan
 
 from . import charts, permissions
 from .models import Assignment, Report, ReportedValue, Target, Unit
@@ -192,9 +193,9 @@ def _url_maker(name: str, year: int, query: str):
 
 
 def dashboard_current(request):
-    """The dashboard of the latest plan, so that the menu link never needs a year."""
+    """The dashboard of the current plan (`campaigns.selectors.current_plan`), so the menu needs no year."""
     _check_access(request)
-    plan = Plan.objects.first()
+    plan = current_plan()
     if plan is None:
         return render(request, "campaigns/no_plan.html", status=404)
     return redirect("dashboard", year=plan.year)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Figures: up to 16 digits before the decimal point (budget in đồng) and 4 after.
@@ -119,7 +120,7 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Quý {self.roman_quarter}/{self.plan.year}"
+        return gettext("Quý %(q)s/%(year)s") % {"q": self.roman_quarter, "year": self.plan.year}
 
     @property
     def roman_quarter(self) -> str:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Plan
+from campaigns.selectors import current_plan
 
 from . import permissions, services
 from .audit import ACTION_LABELS, entries_for
@@ -62,11 +63,18 @@ def report_list(request):
     """My units' quarters (to enter) and the reports waiting for my review."""
     if not permissions.has_role(request.user):
         raise PermissionDenied
-    plan = Plan.objects.first()
+    plans = list(Plan.objects.order_by("-year").only("pk", "year"))
+    year = request.GET.get("year", "")
+    plan = next((p for p in plans if str(p.year) == year), None) if year else current_plan()
     if plan is None:
         raise Http404
     today = timezone.localdate()
     periods = list(plan.periods.order_by("quarter"))
+    # Quarter IV is reported in January, when the menus have moved on to the new year: say where
+    # entry is open in another year's plan.
+    open_elsewhere = [
+        p for p in ReportingPeriod.objects.exclude(plan=plan).select_related("plan") if p.is_open_on(today)
+    ]
     units = list(permissions.units_for_entry(request.user).filter(assignments__element__plan=plan).distinct())
     reports = {
         (r.unit_id, r.period_id): r
@@ -97,7 +105,15 @@ def report_list(request):
     return render(
         request,
         "indicators/report_list.html",
-        {"plan": plan, "periods": periods, "rows": rows, "queue": queue, "today": today},
+        {
+            "plan": plan,
+            "periods": periods,
+            "rows": rows,
+            "queue": queue,
+            "today": today,
+            "years": [p.year for p in plans],
+            "open_elsewhere": open_elsewhere if rows else [],
+        },
     )
 
 

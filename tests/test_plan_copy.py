@@ -336,3 +336,43 @@ def test_dashboard_and_admin_work_on_the_new_year(client, demo, office, make_use
     target = Target.objects.get(plan__year=2025, code="KT-01")
     response = client.get(reverse("admin:indicators_target_change", args=[target.pk]))
     assert response.status_code == 200 and 'name="target_value"' in response.content.decode()
+
+
+# --- which year the menus open once next year's plan exists ---------------------------------------
+
+
+def test_menus_open_the_plan_of_this_calendar_year_not_one_copied_ahead(demo, office):
+    from campaigns.selectors import current_plan
+
+    copy_plan(source=demo, year=2025, user=office)
+    assert current_plan(today=date(2024, 12, 15)).year == 2024  # copied in December: 2024 is still current
+    assert current_plan(today=date(2025, 1, 2)).year == 2025
+    assert current_plan(today=date(2031, 6, 1)).year == 2025  # no newer plan: the newest
+    assert current_plan(today=date(2023, 6, 1)).year == 2024  # only future plans: the earliest
+
+
+def test_menu_links_follow_the_current_plan(client, demo, office, monkeypatch):
+    copy_plan(source=demo, year=2025, user=office)
+    client.force_login(user("chutich"))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2024, 12, 15))
+    assert client.get(reverse("plan-current"))["Location"] == reverse("plan-detail", args=[2024])
+    assert client.get(reverse("dashboard-current"))["Location"] == reverse("dashboard", args=[2024])
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2025, 1, 5))
+    assert client.get(reverse("plan-current"))["Location"] == reverse("plan-detail", args=[2025])
+    assert client.get(reverse("dashboard-current"))["Location"] == reverse("dashboard", args=[2025])
+
+
+def test_the_report_list_switches_years_and_points_to_quarter_iv_still_open(client, demo, office):
+    from .reporting import open_quarter
+
+    open_quarter(demo, 4)  # last year's quarter IV, open today as it is in January
+    plan_2025 = copy_plan(source=demo, year=2025, user=office)
+    ReportingPeriod.objects.filter(plan=plan_2025).update(is_locked=True)  # nothing open there
+    client.force_login(user("totruong1"))
+    page = client.get(reverse("report-list") + "?year=2025").content.decode()
+    assert "Số liệu thực hiện năm 2025" in page
+    assert 'data-testid="open-elsewhere"' in page and "Quý IV/2024 đang mở nhập liệu" in page
+    assert f'href="{reverse("report-list")}?year=2024"' in page
+    page = client.get(reverse("report-list") + "?year=2024").content.decode()
+    assert "Số liệu thực hiện năm 2024" in page and 'data-testid="open-elsewhere"' not in page
+    assert client.get(reverse("report-list") + "?year=1999").status_code == 404
