@@ -140,3 +140,26 @@ def test_filters_and_languages_are_cached_apart(chairman, demo, cached, settings
     for query, page in pages.items():
         assert page == dashboard_page(chairman, query), query
     assert len(set(pages.values())) == len(pages)
+
+
+def test_the_api_roll_up_is_cached_and_follows_an_approval(client, demo, cached, make_user, monkeypatch):
+    from campaigns.api.clients import create_api_client
+    from indicators.models import Report
+
+    _api_client, token = create_api_client(name="Sở Nội vụ", years=[2024])
+    url = "/api/v1/plans/2024/rollup/?quarter=3"
+
+    def get():
+        response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 200
+        return {row["code"]: row["actual"] for row in response.json()["results"]}
+
+    before = get()
+    calls = []
+    real = __import__("indicators.progress", fromlist=["ward_results"]).ward_results
+    monkeypatch.setattr("campaigns.api.views.ward_results", lambda **kw: calls.append(kw) or real(**kw))
+    assert get() == before and calls == []  # served from the cache
+    report = Report.objects.filter(period__quarter=3, status="submitted", unit__code="TDP-01").get()
+    services.approve_report(report=report, user=make_user("office"))
+    after = get()
+    assert len(calls) == 1 and after["XH-03"] != before["XH-03"]

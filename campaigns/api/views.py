@@ -8,6 +8,7 @@ DRF exempts its views from LoginRequiredMiddleware; the token is what guards the
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.utils import translation
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from awards.models import AwardRecord
 from indicators.models import Assignment, Target, Unit
 from indicators.progress import ward_results
+from indicators.rollup import cached_for_plan
 
 from .permissions import granted_plan, plans_for
 from .serializers import (
@@ -93,14 +95,22 @@ def plan_rollup(request, year: int):
         unit = _reporting_units(plan).filter(code=code).first()
         if unit is None:
             raise Http404
-    results = ward_results(plan=plan, quarter=quarter, include_submitted=False, unit=unit)
-    codes = {r.target.pk: r.target.code for r in results}
-    # With a unit, a parent may have been left out of the rows; its code is still the parent's code.
-    missing = {r.target.parent_id for r in results if r.target.parent_id and r.target.parent_id not in codes}
-    if missing:
-        codes.update(Target.objects.filter(pk__in=missing).values_list("pk", "code"))
-    data = {"year": plan.year, "quarter": quarter, "unit": unit, "counts": "approved", "results": results}
-    return Response(RollupSerializer(data, context={"codes": codes}).data)
+
+    def payload() -> dict:
+        results = ward_results(plan=plan, quarter=quarter, include_submitted=False, unit=unit)
+        codes = {r.target.pk: r.target.code for r in results}
+        # With a unit, a parent may have been left out of the rows; its code is still the parent's code.
+        missing = {
+            r.target.parent_id for r in results if r.target.parent_id and r.target.parent_id not in codes
+        }
+        if missing:
+            codes.update(Target.objects.filter(pk__in=missing).values_list("pk", "code"))
+        data = {"year": plan.year, "quarter": quarter, "unit": unit, "counts": "approved", "results": results}
+        return RollupSerializer(data, context={"codes": codes}).data
+
+    # Serialized once per change of the plan's data, as the dashboard's tables are (the same key parts).
+    parts = ("api-rollup", quarter, unit.pk if unit else None, translation.get_language())
+    return Response(cached_for_plan(plan, parts, payload))
 
 
 @extend_schema(summary="Các đơn vị báo cáo số liệu cho kế hoạch", responses=UnitSerializer(many=True))
