@@ -22,11 +22,9 @@ Goal (issue 10): the ratio is at most 1. DEBUG is off unless ``DJANGO_DEBUG`` sa
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from benchdb import add_large_ward, add_size_arguments, fresh_database  # noqa: E402
 
 ROW = re.compile(r'<tr class="depth-\d+" data-code="([^"]+)" data-status="([^"]+)">(.*?)</tr>', re.S)
 ACTUAL = re.compile(r'data-testid="actual">([^<]*)<')
@@ -126,43 +126,17 @@ def report(title: str, results) -> float:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=50)
-    parser.add_argument("--units", type=int, default=200)
-    parser.add_argument("--elements", type=int, default=60)
-    parser.add_argument("--quarters", type=int, default=4)
-    parser.add_argument("--years", type=int, default=5)
+    add_size_arguments(parser)
     parser.add_argument("--no-large", action="store_true", help="measure the demo size only")
     args = parser.parse_args(argv)
 
-    tmp = None
-    use_test_db = bool(os.environ.get("DATABASE_URL"))
-    if not use_test_db:
-        tmp = tempfile.TemporaryDirectory(prefix="phominh-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_DEBUG", "0")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "phominh.settings"
+    with fresh_database(fixtures=("plan_2024", "titles", "demo_2024")):
+        from django.contrib.auth import get_user_model
+        from django.test import Client
 
-    import django
+        from campaigns.api.clients import create_api_client
+        from indicators.models import Unit
 
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    from campaigns.api.clients import create_api_client
-    from indicators.models import Unit
-
-    setup_test_environment()
-    old_name = None
-    if use_test_db:
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    else:
-        call_command("migrate", verbosity=0)
-    try:
-        call_command("loaddata", "plan_2024", "titles", "demo_2024", verbosity=0)
-        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; DEBUG={settings.DEBUG}")
         web = Client()
         web.force_login(get_user_model().objects.get(username="chutich"))
         _client, token = create_api_client(name="bench", years=[2024])
@@ -172,31 +146,10 @@ def main(argv=None) -> None:
         demo = report("demo size", measure(web, api, urls, args.reps))
         summary = f"summary: API/dashboard {demo:.2f}× at demo size"
         if not args.no_large:
-            from make_large_ward import make_large_ward
-
-            print(
-                f"\ngenerating the large ward: {args.units} units × {args.elements} elements × "
-                f"{args.quarters} quarters × {args.years} years …"
-            )
-            make_large_ward(
-                units=args.units,
-                elements=args.elements,
-                quarters=args.quarters,
-                years=args.years,
-                out=lambda line: print(line, flush=True),
-            )
-            if connection.vendor == "sqlite":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            add_large_ward(args)
             large = report("large size", measure(web, api, urls, args.reps))
             summary += f", {large:.2f}× at large size"
         print(f"\n{summary} (goal ≤ 1)")
-    finally:
-        if use_test_db:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        if tmp is not None:
-            connection.close()
-            tmp.cleanup()
 
 
 if __name__ == "__main__":

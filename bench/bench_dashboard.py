@@ -26,16 +26,16 @@ same is measured again. Goal (issue 4): dashboard ≤ 3× the home page at demo 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from benchdb import add_large_ward, add_size_arguments, fresh_database  # noqa: E402
 
 # The dashboard again with the roll-up cache off (ROLLUP_CACHE_SECONDS = 0): what the first visitor
 # after a change of the data waits for.
@@ -91,69 +91,21 @@ def report(title: str, results: dict[str, tuple[float, int]], goal: float) -> fl
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=50)
-    parser.add_argument("--units", type=int, default=200)
-    parser.add_argument("--elements", type=int, default=60)
-    parser.add_argument("--quarters", type=int, default=4)
-    parser.add_argument("--years", type=int, default=5)
+    add_size_arguments(parser)
     args = parser.parse_args(argv)
 
-    tmp = None
-    use_test_db = bool(os.environ.get("DATABASE_URL"))
-    if not use_test_db:
-        tmp = tempfile.TemporaryDirectory(prefix="phominh-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-    # Production-like rendering: no debug toolbar of queries, cached templates.
-    os.environ.setdefault("DJANGO_DEBUG", "0")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "phominh.settings"
+    with fresh_database():
+        from django.contrib.auth import get_user_model
+        from django.test import Client
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-    from make_large_ward import make_large_ward
-
-    setup_test_environment()  # lets the test Client record templates and accept "testserver"
-    old_name = None
-    if use_test_db:
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    else:
-        call_command("migrate", verbosity=0)
-    try:
-        call_command("loaddata", "plan_2024", "titles", "demo_2024", "demo_awards_2024", verbosity=0)
-        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; DEBUG={settings.DEBUG}")
         client = Client()
         client.force_login(get_user_model().objects.get(username="chutich"))
-
         demo = report("demo size", measure(client, args.reps), goal=3)
-        print(
-            f"\ngenerating the large ward: {args.units} units × {args.elements} elements × "
-            f"{args.quarters} quarters × {args.years} years …"
-        )
-        make_large_ward(
-            units=args.units,
-            elements=args.elements,
-            quarters=args.quarters,
-            years=args.years,
-            out=lambda line: print(line, flush=True),
-        )
-        # Fresh statistics after the bulk load, as autovacuum (PostgreSQL) would soon gather them.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        add_large_ward(args)
         large = report("large size", measure(client, args.reps), goal=5)
         print(
             f"\nsummary: dashboard/home {demo:.2f}× at demo size (goal ≤ 3), {large:.2f}× at large size (goal ≤ 5)"
         )
-    finally:
-        if use_test_db:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        if tmp is not None:
-            connection.close()
-            tmp.cleanup()
 
 
 if __name__ == "__main__":
