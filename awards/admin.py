@@ -17,6 +17,8 @@ from .models import (
     CouncilSession,
     Decision,
     EvidenceFile,
+    Posting,
+    PostingComment,
     Proposal,
     SessionMember,
     Title,
@@ -42,6 +44,7 @@ class TitleAdmin(admin.ModelAdmin):
         "for_whom",
         "decided_by",
         "requires_pledge",
+        "requires_posting",
         "prerequisite",
         "quota_percent",
         "vote_threshold_percent",
@@ -149,6 +152,26 @@ class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["number", "kind", "signed_on", "issuer", "session", "recorded_by"]
     list_filter = ["kind"]
     list_select_related = ["session", "recorded_by"]
+
+
+@admin.register(Posting)
+class PostingAdmin(ReadOnlyAdmin):
+    """Postings and the comments received change only through the services, which write the log."""
+
+    list_display = ["title", "unit", "posted_on", "days", "number", "created_by"]
+    list_filter = ["plan", "title"]
+    list_select_related = ["title", "unit", "created_by"]
+
+
+@admin.register(PostingComment)
+class PostingCommentAdmin(ReadOnlyAdmin):
+    list_display = ["from_name", "posting", "proposal", "received_on", "answered"]
+    list_filter = ["posting__title"]
+    list_select_related = ["posting__title", "posting__unit", "proposal__title", "proposal__unit"]
+
+    @admin.display(boolean=True, description=_("đã giải quyết"))
+    def answered(self, obj):
+        return obj.answered
 
 
 @admin.register(AwardRecord)

@@ -3,7 +3,8 @@
 - the minutes (BIÊN BẢN) of the council's meeting, with the tally per proposal, issued by the council
   under the People's Committee;
 - the draft decision (QUYẾT ĐỊNH) of the ward chairman for the titles the ward decides, with its list;
-- the proposal letter (TỜ TRÌNH) to the higher level for the titles it decides.
+- the proposal letter (TỜ TRÌNH) to the higher level for the titles it decides;
+- the notice (THÔNG BÁO) that posts a list of proposals publicly before the decision.
 
 Each builds the `document` header object that templates/pdf/base.html expects and the rows to print
 from the same session view the session page shows.
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from indicators.templatetags.vn import person_name
 
-from .models import CouncilSession, Decision, Proposal
+from .models import CouncilSession, Decision, Posting, Proposal, Title
 from .selectors import SessionView, session_view
 from .services import passed_proposals
 from .voting import quorum_needed
@@ -198,4 +199,52 @@ def letter_context(session: CouncilSession) -> dict:
         "groups": _titled_groups(proposals),
         "year": plan.year,
         "draft_year": timezone.localdate().year,
+    }
+
+
+NOMINEE_KINDS = {
+    Title.ForWhom.HOUSEHOLD: ("hộ gia đình", "Họ và tên chủ hộ"),
+    Title.ForWhom.RESIDENTIAL_GROUP: ("tổ dân phố", "Tổ dân phố"),
+    Title.ForWhom.INDIVIDUAL: ("cá nhân", "Họ và tên"),
+    Title.ForWhom.COLLECTIVE: ("tập thể", "Tên tập thể"),
+}
+
+
+def posting_rows(posting: Posting) -> list[Proposal]:
+    """The names on a posted list, in the order the notice and the public page print them."""
+    return list(
+        posting.proposals.select_related("unit", "title").order_by("unit__order", "nominee_name", "pk")
+    )
+
+
+def posting_notice_context(posting: Posting) -> dict:
+    """The notice that posts the list (Thông báo công khai), signed for the People's Committee."""
+    plan, title = posting.plan, posting.title
+    where = f" tại {posting.unit.name}" if posting.unit_id else ""
+    kind, column = NOMINEE_KINDS[title.for_whom]
+    document = Document(
+        document_type="THÔNG BÁO",
+        title=f"Công khai danh sách đề nghị xét tặng “{title.name}” năm {plan.year}{where}",
+        number=posting.number or "\u00a0" * 8 + "/TB-UBND",
+        issued_on=posting.posted_on,
+        issuer=plan.issuer,
+        place=plan.place,
+        recipient_lines=[
+            f"- {posting.unit.name} (niêm yết);" if posting.unit_id else "- Các tổ dân phố (niêm yết);",
+            "- Ban Thường trực Ủy ban MTTQ Việt Nam phường;",
+            "- CT, PCT UBND phường;",
+            "- Lưu: VT, VP-TK.",
+        ],
+        signer_mandate="TM. ỦY BAN NHÂN DÂN",
+        signer_title="CHỦ TỊCH",
+        signer_name=plan.signer_name,
+    )
+    return {
+        "document": document,
+        "posting": posting,
+        "plan": plan,
+        "rows": posting_rows(posting),
+        "kind": kind,
+        "name_column": column,
+        "ward_wide": not posting.unit_id,
     }

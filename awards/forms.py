@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Unit
-from phominh.fields import SafeModelChoiceField
+from phominh.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
 
 from .models import CouncilSession, Proposal, Title
 from .services import TITLE_FIELDS
@@ -146,3 +146,90 @@ class OverviewFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Tất cả"))] + list(Proposal.Status.choices)
         self.fields["unit"].queryset = units
+
+
+DATE_INPUT = {"type": "date"}
+
+
+class PostingChoiceForm(forms.Form):
+    """Which list to post: a title, for one residential group or the whole ward (read from the query)."""
+
+    title = SafeModelChoiceField(label=_("Danh hiệu"), queryset=Title.objects.all())
+    unit = SafeModelChoiceField(
+        label=_("Tổ dân phố"),
+        queryset=Unit.objects.filter(kind=Unit.Kind.RESIDENTIAL_GROUP).order_by("order", "name"),
+        required=False,
+        empty_label=_("— Danh sách chung của phường —"),
+    )
+
+
+class NomineeChoiceField(SafeModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.nominee} — {obj.unit} ({obj.get_status_display()})"
+
+
+class PostingForm(forms.Form):
+    posted_on = forms.DateField(
+        label=_("Ngày niêm yết"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
+    )
+    days = forms.IntegerField(label=_("Số ngày công khai"), min_value=1, max_value=60, initial=10)
+    number = forms.CharField(
+        label=_("Số thông báo"),
+        max_length=40,
+        required=False,
+        help_text=_("Ví dụ 15/TB-UBND; để trống khi chưa vào sổ văn bản."),
+    )
+    place = forms.CharField(
+        label=_("Nơi niêm yết"),
+        max_length=200,
+        required=False,
+        help_text=_("Ví dụ: nhà văn hóa tổ dân phố, bảng tin UBND phường."),
+    )
+    proposals = NomineeChoiceField(
+        label=_("Đề nghị đưa vào danh sách"),
+        queryset=Proposal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].queryset = proposals
+        self.initial.setdefault("proposals", [p.pk for p in proposals])
+
+
+class NomineeField(SafeModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.nominee} — {obj.unit}"
+
+
+class PostingCommentForm(forms.Form):
+    received_on = forms.DateField(
+        label=_("Ngày nhận"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
+    )
+    from_name = forms.CharField(
+        label=_("Người góp ý"),
+        max_length=160,
+        required=False,
+        help_text=_("Họ tên, địa chỉ; để trống: ẩn danh."),
+    )
+    proposal = NomineeField(
+        label=_("Về trường hợp"),
+        queryset=Proposal.objects.none(),
+        required=False,
+        empty_label=_("— Cả danh sách —"),
+    )
+    text = forms.CharField(
+        label=_("Nội dung ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+    def __init__(self, *args, posting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].queryset = posting.proposals.select_related("unit").order_by(
+            "unit__order", "nominee_name", "pk"
+        )
+
+
+class CommentResponseForm(forms.Form):
+    response = forms.CharField(
+        label=_("Cách giải quyết"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )

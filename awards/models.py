@@ -6,6 +6,7 @@ import os
 import re
 import unicodedata
 import uuid
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -40,6 +41,14 @@ class Title(models.Model):
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
     criteria = models.TextField(_("tiêu chuẩn"), blank=True, help_text=_("Mỗi dòng một tiêu chí."))
     requires_pledge = models.BooleanField(_("phải đăng ký thi đua"), default=True)
+    requires_posting = models.BooleanField(
+        _("phải niêm yết công khai trước khi quyết định"),
+        default=False,
+        help_text=_(
+            "Danh sách đề nghị phải được niêm yết công khai (thường 10 ngày, Nghị định 86/2023/NĐ-CP) và "
+            "ý kiến nhận được phải có cách giải quyết trước khi quyết định hoặc trình cấp trên."
+        ),
+    )
     requires_pledge_kept = models.BooleanField(
         _("phải hoàn thành chỉ tiêu đã đăng ký"),
         default=True,
@@ -324,6 +333,120 @@ class Proposal(models.Model):
     @property
     def nominee_key(self) -> str:
         return normalise_name(self.nominee_name)
+
+
+class Posting(models.Model):
+    """A public posting (đợt công khai) of the proposals for one title: a residential group's list,
+    posted at the group, or a ward-wide list (DOMAIN.md §4, Nghị định 86/2023/NĐ-CP).
+
+    The period is counted as the Civil Code counts days (Bộ luật Dân sự 2015, Điều 147–148): the day
+    of posting is not counted, and the period ends at the end of its last day, `posted_on + days`.
+    Comments received from the day of posting to that last day belong to it; a decision may be signed
+    from the next day on.
+    """
+
+    plan = models.ForeignKey("campaigns.Plan", on_delete=models.PROTECT, related_name="award_postings")
+    title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, related_name="postings", verbose_name=_("danh hiệu")
+    )
+    unit = models.ForeignKey(
+        "indicators.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award_postings",
+        verbose_name=_("tổ dân phố"),
+        help_text=_("Tổ dân phố niêm yết danh sách; để trống: danh sách chung của phường."),
+    )
+    number = models.CharField(_("số thông báo"), max_length=40, blank=True)
+    place = models.CharField(_("nơi niêm yết"), max_length=200, blank=True)
+    posted_on = models.DateField(_("ngày niêm yết"))
+    days = models.PositiveSmallIntegerField(_("số ngày công khai"), default=10)
+    proposals = models.ManyToManyField(
+        Proposal, related_name="postings", verbose_name=_("đề nghị được công khai")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("đợt công khai")
+        verbose_name_plural = _("đợt công khai")
+        ordering = ["-posted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gte=1, days__lte=60), name="posting_days_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit.name if self.unit_id else _("toàn phường")
+        return f"{self.title} — {where} ({self.posted_on:%d/%m/%Y})"
+
+    @property
+    def ends_on(self) -> date:
+        """The last day of the posting (comments are received up to the end of this day)."""
+        return self.posted_on + timedelta(days=self.days)
+
+    @property
+    def decidable_on(self) -> date:
+        """The first day a decision may be signed on the posted proposals."""
+        return self.ends_on + timedelta(days=1)
+
+    def is_over(self, on: date) -> bool:
+        return on > self.ends_on
+
+    def days_left(self, on: date) -> int:
+        """Whole days of the period still to run after `on` (0 on its last day and once it is over)."""
+        return max(0, min(self.days, (self.ends_on - on).days))
+
+    def accepts(self, received_on: date) -> bool:
+        return self.posted_on <= received_on <= self.ends_on
+
+
+class PostingComment(models.Model):
+    """A comment received while a list was posted (ý kiến nhận được), and how it was settled."""
+
+    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="comments")
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posting_comments",
+        verbose_name=_("về trường hợp"),
+        help_text=_("Để trống khi ý kiến nói về cả danh sách."),
+    )
+    received_on = models.DateField(_("ngày nhận"))
+    from_name = models.CharField(
+        _("người góp ý"), max_length=160, help_text=_("Họ tên, địa chỉ; hoặc “ẩn danh”.")
+    )
+    text = models.TextField(_("nội dung ý kiến"))
+    response = models.TextField(_("cách giải quyết"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(_("giải quyết lúc"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ý kiến trong thời gian công khai")
+        verbose_name_plural = _("ý kiến trong thời gian công khai")
+        ordering = ["posting", "received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="postingcomment_has_text"),
+            models.CheckConstraint(condition=~Q(from_name=""), name="postingcomment_has_sender"),
+            models.CheckConstraint(
+                condition=Q(response="", responded_at__isnull=True, responded_by__isnull=True)
+                | (~Q(response="") & Q(responded_at__isnull=False, responded_by__isnull=False)),
+                name="postingcomment_response_with_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_name} ({self.received_on:%d/%m/%Y})"
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.response)
 
 
 class CouncilSession(models.Model):

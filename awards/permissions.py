@@ -5,12 +5,12 @@ council members read proposals, evidence and figures and vote; leadership decide
 scoped with `proposals_visible_to`, so that a forgotten check shows nothing rather than everything.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from indicators.models import Profile, Unit
 from indicators.permissions import ENTERING_ROLES, has_role, own_unit_ids, role_of
 
-from .models import AwardRecord, CouncilMember, CouncilSession, Proposal
+from .models import AwardRecord, CouncilMember, CouncilSession, Posting, Proposal
 
 Role = Profile.Role
 ALL_SEEING = {Role.LEADERSHIP, Role.OFFICE, Role.ADMIN, Role.COUNCIL}
@@ -139,3 +139,23 @@ def can_record_higher_decision(user) -> bool:
 
 def can_edit_titles(user) -> bool:
     return role_of(user) == Role.OFFICE
+
+
+def can_manage_postings(user) -> bool:
+    """The office posts the lists, records the comments received and how each was settled."""
+    return role_of(user) == Role.OFFICE
+
+
+def can_view_posting_files(user) -> bool:
+    """The management pages, with who commented and how it was settled: the ward's award staff."""
+    return can_view_sessions(user)
+
+
+def postings_visible_to(user) -> QuerySet[Posting]:
+    """Posted lists are public: the award staff see every one; a unit's people see the ward-wide lists
+    and their own groups' lists, not another group's (404 there, as for any other unit's page)."""
+    if not has_role(user):
+        return Posting.objects.none()
+    if can_view_posting_files(user):
+        return Posting.objects.all()
+    return Posting.objects.filter(Q(unit__isnull=True) | Q(unit_id__in=own_unit_ids(user)))

@@ -5,13 +5,23 @@ they cannot disagree.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from campaigns.models import Plan
 
 from . import permissions
-from .models import AgendaItem, AwardRecord, CouncilMember, CouncilSession, Proposal, SessionMember, Title
+from .models import (
+    AgendaItem,
+    AwardRecord,
+    CouncilMember,
+    CouncilSession,
+    Posting,
+    Proposal,
+    SessionMember,
+    Title,
+)
 from .voting import voters
 
 
@@ -124,3 +134,45 @@ def registry_for(
     return rows.select_related("title", "unit").order_by(
         "-year", "title__order", "unit__order", "nominee_name"
     )
+
+
+def postings_for(*, user, plan: Plan) -> QuerySet[Posting]:
+    """The postings the user may see, with how many names and comments (answered or not) each has."""
+    return (
+        permissions.postings_visible_to(user)
+        .filter(plan=plan)
+        .select_related("title", "unit")
+        .annotate(
+            names=Count("proposals", distinct=True),
+            comment_count=Count("comments", distinct=True),
+            open_count=Count("comments", filter=Q(comments__response=""), distinct=True),
+        )
+        .order_by("-posted_on", "-pk")
+    )
+
+
+@dataclass
+class PostingStatus:
+    """Where a proposal stands with the public posting, as its page shows it."""
+
+    required: bool
+    postings: list[Posting]
+    today: date
+
+    @property
+    def completed(self) -> bool:
+        return any(p.is_over(self.today) for p in self.postings)
+
+    @property
+    def running(self) -> Posting | None:
+        return next((p for p in self.postings if not p.is_over(self.today)), None)
+
+
+def posting_status(*, user, proposal: Proposal, today: date) -> PostingStatus:
+    postings = list(
+        permissions.postings_visible_to(user)
+        .filter(proposals=proposal)
+        .select_related("title", "unit")
+        .order_by("-posted_on", "-pk")
+    )
+    return PostingStatus(required=proposal.title.requires_posting, postings=postings, today=today)

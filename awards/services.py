@@ -2,10 +2,12 @@
 
 Each step runs in one transaction, locks the row it changes, re-checks the current state, raises an
 `AwardError` with a Vietnamese message when the step is not allowed, and writes one ActionLog row
-through `log_action`. The council's sessions and ballot are in `awards.voting`.
+through `log_action`. The council's sessions and ballot are in `awards.voting`. The public posting of
+the lists (công khai) and the comments received are here too, because the decision reads them.
 """
 
 import os
+from collections import defaultdict
 from datetime import date
 
 from django.conf import settings
@@ -25,6 +27,8 @@ from .models import (
     CouncilSession,
     Decision,
     EvidenceFile,
+    Posting,
+    PostingComment,
     Proposal,
     Title,
     normalise_name,
@@ -38,6 +42,16 @@ SIGNATURES = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
 }
 EXTENSIONS = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+# A list is posted once the unit has sent it in, and until the decision: for Tổ dân phố văn hóa the
+# ward council reviews first and the list is posted after (Nghị định 86/2023/NĐ-CP).
+POSTABLE = (
+    Proposal.Status.SUBMITTED,
+    Proposal.Status.CHECKED,
+    Proposal.Status.FORWARDED,
+    Proposal.Status.PASSED,
+)
+POSTING_DAYS = (1, 60)
+ANONYMOUS = "Ẩn danh"
 TITLE_FIELDS = [
     "name",
     "decided_by",
@@ -45,6 +59,7 @@ TITLE_FIELDS = [
     "criteria",
     "requires_pledge",
     "requires_pledge_kept",
+    "requires_posting",
     "prerequisite",
     "earlier_title",
     "earlier_years",
@@ -395,8 +410,10 @@ def passed_proposals(session: CouncilSession, *, ward: bool) -> list[Proposal]:
     ]
 
 
-def decision_blockers(proposals: list[Proposal]) -> list[str]:
-    """What stops a decision on these proposals: a quota exceeded, a prerequisite title not obtained."""
+def decision_blockers(proposals: list[Proposal], *, on: date | None = None) -> list[str]:
+    """What stops a decision on these proposals: a quota exceeded, a prerequisite title not obtained,
+    a list that had to be posted publicly and was not, or not for long enough by `on` (the signing
+    date; today by default), and comments received while it was posted that nobody has answered."""
     from .eligibility import MET, prerequisite, quota_for
 
     problems = []
@@ -413,7 +430,233 @@ def decision_blockers(proposals: list[Proposal]) -> list[str]:
         needed = prerequisite(p)
         if needed and needed.state != MET:
             problems.append(f"{p.nominee} — {needed.label}: {needed.reason}")
+    return problems + posting_blockers(proposals, on=on or timezone.localdate())
+
+
+def _who(proposal: Proposal) -> str:
+    return f"{proposal.nominee} ({proposal.unit})" if proposal.nominee_name else proposal.nominee
+
+
+def _day(value: date) -> str:
+    return f"{value:%d/%m/%Y}"
+
+
+def posting_blockers(proposals: list[Proposal], *, on: date) -> list[str]:
+    """For the titles that must be posted: each proposal needs a posting whose period is over on `on`,
+    and every comment received about it (or about its whole list) needs an answer. Three queries."""
+    needing = [p for p in proposals if p.title.requires_posting]
+    if not needing:
+        return []
+    links = list(
+        Posting.proposals.through.objects.filter(proposal_id__in=[p.pk for p in needing]).select_related(
+            "posting__title", "posting__unit"
+        )
+    )
+    postings_of = defaultdict(list)
+    for link in links:
+        postings_of[link.proposal_id].append(link.posting)
+    open_comments = list(
+        PostingComment.objects.filter(posting_id__in={link.posting_id for link in links}, response="")
+        .select_related("posting__title", "posting__unit")
+        .order_by("posting_id", "pk")
+    )
+    problems = []
+    for p in needing:
+        postings = postings_of.get(p.pk, [])
+        if not postings:
+            problems.append(
+                _(
+                    "%(who)s — %(title)s: chưa niêm yết công khai danh sách đề nghị; phải công khai trước khi quyết định, trình cấp trên."
+                )
+                % {"who": _who(p), "title": p.title}
+            )
+        elif not any(posting.is_over(on) for posting in postings):
+            latest = max(postings, key=lambda posting: posting.ends_on)
+            problems.append(
+                _(
+                    "%(who)s — %(title)s: danh sách đang niêm yết công khai từ ngày %(start)s đến hết ngày "
+                    "%(end)s; chỉ quyết định, trình từ ngày %(next)s."
+                )
+                % {
+                    "who": _who(p),
+                    "title": p.title,
+                    "start": _day(latest.posted_on),
+                    "end": _day(latest.ends_on),
+                    "next": _day(latest.decidable_on),
+                }
+            )
+        about = sum(1 for c in open_comments if c.proposal_id == p.pk)
+        if about:
+            problems.append(
+                _("%(who)s: %(n)s ý kiến nhận được trong thời gian công khai chưa có cách giải quyết.")
+                % {"who": _who(p), "n": about}
+            )
+    general: dict[int, list[PostingComment]] = {}
+    for c in open_comments:
+        if c.proposal_id is None:
+            general.setdefault(c.posting_id, []).append(c)
+    for comments in general.values():
+        problems.append(
+            _("Đợt công khai %(posting)s: %(n)s ý kiến chung về danh sách chưa có cách giải quyết.")
+            % {"posting": comments[0].posting, "n": len(comments)}
+        )
     return problems
+
+
+def postable_proposals(*, plan, title: Title, unit: Unit | None = None):
+    """The proposals a posting of `title` (for `unit`, or ward-wide) may list: sent in, not decided."""
+    rows = Proposal.objects.filter(plan=plan, title=title, status__in=POSTABLE)
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    return rows.select_related("unit", "title").order_by("unit__order", "nominee_name", "pk")
+
+
+def start_posting(
+    *,
+    plan,
+    title: Title,
+    unit: Unit | None,
+    user,
+    posted_on: date,
+    days: int = 10,
+    proposals: list[Proposal] | None = None,
+    number: str = "",
+    place: str = "",
+) -> Posting:
+    """The office posts a list: the proposals given (by default all that may be posted) of one title,
+    for one residential group or the whole ward, from `posted_on` for `days` days."""
+    if not permissions.can_manage_postings(user):
+        raise AwardError(_("Chỉ Văn phòng - Thống kê lập đợt công khai."))
+    if not POSTING_DAYS[0] <= days <= POSTING_DAYS[1]:
+        raise AwardError(
+            _("Thời gian công khai từ %(min)s đến %(max)s ngày.")
+            % {"min": POSTING_DAYS[0], "max": POSTING_DAYS[1]}
+        )
+    if posted_on > timezone.localdate():
+        raise AwardError(_("Ngày niêm yết không được sau hôm nay: ghi nhận khi danh sách đã được niêm yết."))
+    if unit is not None and unit.kind != Unit.Kind.RESIDENTIAL_GROUP:
+        raise AwardError(_("Chỉ niêm yết danh sách tại tổ dân phố, hoặc danh sách chung của phường."))
+    with transaction.atomic():
+        eligible = {
+            p.pk: p
+            for p in postable_proposals(plan=plan, title=title, unit=unit).select_for_update(of=("self",))
+        }
+        if proposals is None:
+            chosen = list(eligible.values())
+        else:
+            wrong = [p for p in proposals if p.pk not in eligible]
+            if wrong:
+                raise AwardError(
+                    _(
+                        "Chỉ công khai đề nghị %(title)s đã gửi, chưa quyết định, của đơn vị đang công khai: "
+                        "%(list)s."
+                    )
+                    % {"title": title, "list": ", ".join(_who(p) for p in wrong)}
+                )
+            chosen = [eligible[p.pk] for p in proposals]
+        if not chosen:
+            raise AwardError(
+                _("Không có đề nghị %(title)s nào đã gửi và chưa quyết định để công khai.") % {"title": title}
+            )
+        posting = Posting.objects.create(
+            plan=plan,
+            title=title,
+            unit=unit,
+            number=(number or "").strip(),
+            place=(place or "").strip(),
+            posted_on=posted_on,
+            days=days,
+            created_by=user,
+        )
+        posting.proposals.set(chosen)
+        log_action(
+            posting,
+            "awards.posting.started",
+            user,
+            {
+                "title": title.code,
+                "unit": unit.code if unit else None,
+                "posted_on": posted_on.isoformat(),
+                "days": days,
+                "proposals": sorted(p.pk for p in chosen),
+            },
+        )
+        return posting
+
+
+def record_posting_comment(
+    *,
+    posting: Posting,
+    user,
+    received_on: date,
+    text: str,
+    from_name: str = "",
+    proposal: Proposal | None = None,
+) -> PostingComment:
+    """A comment received while the list was posted, about one nominee or the whole list."""
+    if not permissions.can_manage_postings(user):
+        raise AwardError(_("Chỉ Văn phòng - Thống kê ghi nhận ý kiến."))
+    text = (text or "").strip()
+    if not text:
+        raise AwardError(_("Phải ghi nội dung ý kiến."))
+    from_name = " ".join((from_name or "").split()) or ANONYMOUS
+    if received_on > timezone.localdate():
+        raise AwardError(_("Ngày nhận ý kiến không được sau hôm nay."))
+    with transaction.atomic():
+        posting = (
+            Posting.objects.select_for_update(of=("self",)).select_related("title", "unit").get(pk=posting.pk)
+        )
+        if not posting.accepts(received_on):
+            raise AwardError(
+                _(
+                    "Ý kiến nhận ngày %(day)s nằm ngoài thời gian công khai (từ ngày %(start)s đến hết ngày "
+                    "%(end)s)."
+                )
+                % {"day": _day(received_on), "start": _day(posting.posted_on), "end": _day(posting.ends_on)}
+            )
+        if proposal is not None and not posting.proposals.filter(pk=proposal.pk).exists():
+            raise AwardError(_("Ý kiến chỉ nói về một trường hợp có tên trong danh sách công khai này."))
+        comment = PostingComment.objects.create(
+            posting=posting,
+            proposal=proposal,
+            received_on=received_on,
+            from_name=from_name[:160],
+            text=text,
+            recorded_by=user,
+        )
+        log_action(
+            posting,
+            "awards.posting.comment_recorded",
+            user,
+            {"comment": comment.pk, "proposal": proposal.pk if proposal else None},
+        )
+        return comment
+
+
+def record_comment_response(*, comment: PostingComment, user, response: str) -> PostingComment:
+    """How a comment was settled (checked, explained, the proposal withdrawn...); may be corrected later,
+    the earlier wording stays in the log."""
+    if not permissions.can_manage_postings(user):
+        raise AwardError(_("Chỉ Văn phòng - Thống kê ghi cách giải quyết ý kiến."))
+    response = (response or "").strip()
+    if not response:
+        raise AwardError(_("Phải ghi cách giải quyết ý kiến."))
+    with transaction.atomic():
+        comment = (
+            PostingComment.objects.select_for_update(of=("self",))
+            .select_related("posting")
+            .get(pk=comment.pk)
+        )
+        old = comment.response
+        comment.response, comment.responded_by, comment.responded_at = response, user, timezone.now()
+        comment.save(update_fields=["response", "responded_by", "responded_at"])
+        log_action(
+            comment.posting,
+            "awards.posting.comment_answered",
+            user,
+            {"comment": comment.pk, "old": old, "new": response},
+        )
+        return comment
 
 
 def _require_decision(session: CouncilSession, user) -> CouncilSession:
@@ -434,6 +677,12 @@ def _clean_number(number: str) -> str:
     if not number:
         raise AwardError(_("Phải ghi số, ký hiệu văn bản."))
     return number
+
+
+def _decision_day(signed_on: date) -> date:
+    """The day the posting rules are judged on: the signing date, but never later than today (a
+    decision dated ahead does not end a posting that is still running)."""
+    return min(signed_on, timezone.localdate())
 
 
 def _record(proposal: Proposal, decision: Decision) -> AwardRecord:
@@ -461,7 +710,7 @@ def record_decision(*, session: CouncilSession, user, number: str, signed_on: da
         proposals = [p for p in passed_proposals(session, ward=True) if p.status == Proposal.Status.PASSED]
         if not proposals:
             raise AwardError(_("Không có đề nghị nào thuộc thẩm quyền của phường được thông qua."))
-        problems = decision_blockers(proposals)
+        problems = decision_blockers(proposals, on=_decision_day(signed_on))
         if problems:
             raise AwardError(_("Chưa thể quyết định: %(list)s") % {"list": " ".join(problems)})
         decision = Decision.objects.create(
@@ -498,7 +747,7 @@ def record_letter(*, session: CouncilSession, user, number: str, signed_on: date
         proposals = [p for p in passed_proposals(session, ward=False) if p.status == Proposal.Status.PASSED]
         if not proposals:
             raise AwardError(_("Không có đề nghị nào cần trình cấp trên."))
-        problems = decision_blockers(proposals)
+        problems = decision_blockers(proposals, on=_decision_day(signed_on))
         if problems:
             raise AwardError(_("Chưa thể trình: %(list)s") % {"list": " ".join(problems)})
         letter = Decision.objects.create(

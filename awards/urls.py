@@ -4,6 +4,7 @@ from . import views
 
 proposal = "khen-thuong/de-nghi/<int:pk>/"
 session = "khen-thuong/phien-hop/<int:pk>/"
+posting = "khen-thuong/cong-khai/<int:pk>/"
 urlpatterns = [
     path("khen-thuong/", views.index, name="awards-index"),
     path("khen-thuong/xuat-excel/", views.export_proposals, name="awards-export"),
@@ -31,6 +32,17 @@ urlpatterns = [
     path(session + "bien-ban.pdf", views.session_minutes_pdf, name="awards-minutes-pdf"),
     path(session + "quyet-dinh.pdf", views.session_decision_pdf, name="awards-decision-pdf"),
     path(session + "to-trinh.pdf", views.session_letter_pdf, name="awards-letter-pdf"),
+    path("khen-thuong/cong-khai/", views.posting_list, name="awards-postings"),
+    path("khen-thuong/cong-khai/moi/", views.posting_create, name="awards-posting-create"),
+    path(posting, views.posting_detail, name="awards-posting"),
+    path(posting + "danh-sach/", views.posting_public, name="awards-posting-public"),
+    path(posting + "thong-bao.pdf", views.posting_pdf, name="awards-posting-pdf"),
+    path(posting + "y-kien/", views.posting_comment, name="awards-posting-comment"),
+    path(
+        posting + "y-kien/<int:comment_pk>/giai-quyet/",
+        views.posting_response,
+        name="awards-posting-response",
+    ),
     path("khen-thuong/so-khen-thuong/", views.registry, name="awards-registry"),
     path("khen-thuong/so-khen-thuong/xuat-excel/", views.registry_export, name="awards-registry-export"),
     path("khen-thuong/don-vi/<str:code>/", views.unit_history, name="awards-unit"),

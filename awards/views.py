@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,26 +23,38 @@ from indicators.permissions import has_role, units_for_entry
 from phominh.pdf import pdf_filename, pdf_response
 
 from . import exports, permissions, services, voting
-from .documents import decision_context, letter_context, minutes_context
+from .documents import (
+    decision_context,
+    letter_context,
+    minutes_context,
+    posting_notice_context,
+    posting_rows,
+)
 from .eligibility import assess, nominee_history
 from .forms import (
     AttendanceForm,
     BallotForm,
     CheckForm,
+    CommentResponseForm,
     DecisionForm,
     EvidenceForm,
     ForwardForm,
     HigherDecisionForm,
     OverviewFilter,
+    PostingChoiceForm,
+    PostingCommentForm,
+    PostingForm,
     ProposalForm,
     ReasonForm,
     SessionForm,
     TitleForm,
 )
-from .models import Council, CouncilSession, Decision, Proposal, Title
+from .models import Council, CouncilSession, Decision, Posting, Proposal, Title
 from .selectors import (
     counts_by_title_and_status,
     current_plan,
+    posting_status,
+    postings_for,
     proposals_for,
     registry_for,
     session_view,
@@ -61,6 +74,9 @@ ACTION_LABELS = {
     "awards.proposal.not_awarded": gettext_lazy("Cấp trên không khen thưởng"),
     "awards.evidence.added": gettext_lazy("Thêm minh chứng"),
     "awards.evidence.removed": gettext_lazy("Xóa minh chứng"),
+    "awards.posting.started": gettext_lazy("Niêm yết công khai danh sách"),
+    "awards.posting.comment_recorded": gettext_lazy("Ghi nhận ý kiến"),
+    "awards.posting.comment_answered": gettext_lazy("Ghi cách giải quyết ý kiến"),
 }
 
 
@@ -241,6 +257,16 @@ def proposal_edit(request, pk: int):
     )
 
 
+def _posting_query(proposal: Proposal) -> str:
+    """The posting form's choice for this proposal: its group's list for people and households
+    proposed by a residential group, the ward-wide list otherwise."""
+    query = {"title": proposal.title_id}
+    group = proposal.unit.kind == Unit.Kind.RESIDENTIAL_GROUP
+    if group and proposal.title.for_whom != Title.ForWhom.RESIDENTIAL_GROUP:
+        query["unit"] = proposal.unit_id
+    return urlencode(query)
+
+
 def proposal_detail(request, pk: int):
     proposal = _proposal(request, pk)
     user = request.user
@@ -256,6 +282,9 @@ def proposal_detail(request, pk: int):
         "awards/proposal_detail.html",
         {
             "proposal": proposal,
+            "posting": posting_status(user=user, proposal=proposal, today=timezone.localdate()),
+            "can_post": permissions.can_manage_postings(user) and proposal.status in services.POSTABLE,
+            "post_query": _posting_query(proposal),
             "assessment": assessment,
             "earlier": nominee_history(unit=proposal.unit, nominee_name=proposal.nominee_name),
             "evidence": list(proposal.evidence.all())
@@ -701,6 +730,229 @@ def session_letter_pdf(request, pk: int):
         filename=pdf_filename("to-trinh-khen-thuong", number, str(session.plan.year)),
         request=request,
     )
+
+
+# --- Public posting of the lists (công khai) ---------------------------------------------------------
+
+
+def _posting(request, pk: int) -> Posting:
+    """A posting the user may see (the award staff: all; a group's people: their group's and the
+    ward-wide lists); 404 for another group's."""
+    _require_role(request)
+    posting = (
+        permissions.postings_visible_to(request.user)
+        .select_related("plan", "title", "unit", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if posting is None:
+        raise Http404
+    return posting
+
+
+def _posting_file(request, pk: int) -> Posting:
+    """The management page of a posting (who commented, how it was settled): the award staff only."""
+    posting = _posting(request, pk)
+    if not permissions.can_view_posting_files(request.user):
+        raise PermissionDenied
+    return posting
+
+
+def _managed_posting(request, pk: int) -> Posting:
+    posting = _posting(request, pk)
+    if not permissions.can_manage_postings(request.user):
+        raise PermissionDenied
+    return posting
+
+
+def _posting_url(posting: Posting):
+    return redirect("awards-posting", pk=posting.pk)
+
+
+def posting_list(request):
+    _require_role(request)
+    plan = _plan()
+    return render(
+        request,
+        "awards/posting_list.html",
+        {
+            "plan": plan,
+            "postings": list(postings_for(user=request.user, plan=plan)),
+            "today": timezone.localdate(),
+            "sees_files": permissions.can_view_posting_files(request.user),
+            "can_manage": permissions.can_manage_postings(request.user),
+        },
+    )
+
+
+def posting_create(request):
+    """Choose the title and the group (a GET form), then the names, the date and the period (POST)."""
+    _require_role(request)
+    if not permissions.can_manage_postings(request.user):
+        raise PermissionDenied
+    plan = _plan()
+    choice = PostingChoiceForm(request.GET or None)
+    form = None
+    if choice.is_valid():
+        title, unit = choice.cleaned_data["title"], choice.cleaned_data["unit"]
+        proposals = services.postable_proposals(plan=plan, title=title, unit=unit)
+        if request.method == "POST":
+            form = PostingForm(request.POST, proposals=proposals)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    posting = services.start_posting(
+                        plan=plan,
+                        title=title,
+                        unit=unit,
+                        user=request.user,
+                        posted_on=data["posted_on"],
+                        days=data["days"],
+                        proposals=list(data["proposals"]),
+                        number=data["number"],
+                        place=data["place"],
+                    )
+                    messages.success(
+                        request, _("Đã ghi nhận đợt công khai. In thông báo để niêm yết và đóng dấu.")
+                    )
+                    return _posting_url(posting)
+                except services.AwardError as error:
+                    messages.error(request, str(error))
+        else:
+            form = PostingForm(
+                proposals=proposals,
+                initial={"posted_on": timezone.localdate(), "place": unit.name if unit else ""},
+            )
+    elif request.method == "POST":
+        messages.error(request, _("Chọn danh hiệu và tổ dân phố trước khi lập đợt công khai."))
+    return render(
+        request,
+        "awards/posting_form.html",
+        {"plan": plan, "choice": choice, "form": form, "query": request.GET.urlencode()},
+    )
+
+
+def posting_detail(request, pk: int):
+    posting = _posting_file(request, pk)
+    user = request.user
+    today = timezone.localdate()
+    rows = posting_rows(posting)
+    visible = set(
+        permissions.proposals_visible_to(user)
+        .filter(pk__in=[p.pk for p in rows])
+        .values_list("pk", flat=True)
+    )
+    comments = list(posting.comments.select_related("proposal__unit", "recorded_by", "responded_by"))
+    can_manage = permissions.can_manage_postings(user)
+    history = [
+        {"entry": e, "label": ACTION_LABELS.get(e.action, e.action)}
+        for e in entries_for(posting).order_by("at", "pk")
+    ]
+    return render(
+        request,
+        "awards/posting_detail.html",
+        {
+            "posting": posting,
+            "rows": rows,
+            "visible": visible,
+            "today": today,
+            "over": posting.is_over(today),
+            "days_left": posting.days_left(today),
+            "comments": [
+                {
+                    "comment": c,
+                    "form": CommentResponseForm(
+                        auto_id=f"id_response_{c.pk}_%s", initial={"response": c.response}
+                    )
+                    if can_manage
+                    else None,
+                }
+                for c in comments
+            ],
+            "open_count": sum(1 for c in comments if not c.answered),
+            "can_manage": can_manage,
+            "comment_form": PostingCommentForm(
+                posting=posting, initial={"received_on": min(today, posting.ends_on)}
+            )
+            if can_manage
+            else None,
+            "history": history,
+        },
+    )
+
+
+def posting_public(request, pk: int):
+    """The list as posted at the group, read-only: the names, the dates, where to send a comment."""
+    posting = _posting(request, pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "awards/posting_public.html",
+        {
+            "posting": posting,
+            "rows": posting_rows(posting),
+            "today": today,
+            "over": posting.is_over(today),
+            "days_left": posting.days_left(today),
+            "sees_files": permissions.can_view_posting_files(request.user),
+        },
+    )
+
+
+def posting_pdf(request, pk: int):
+    posting = _posting(request, pk)
+    return pdf_response(
+        template="pdf/awards_posting_notice.html",
+        context=posting_notice_context(posting),
+        filename=pdf_filename(
+            "thong-bao-cong-khai",
+            posting.title.code,
+            posting.unit.code if posting.unit_id else "toan-phuong",
+            str(posting.plan.year),
+        ),
+        request=request,
+    )
+
+
+@require_POST
+def posting_comment(request, pk: int):
+    posting = _managed_posting(request, pk)
+    form = PostingCommentForm(request.POST, posting=posting)
+    if not form.is_valid():
+        messages.error(request, _("Phải ghi ngày nhận và nội dung ý kiến hợp lệ."))
+        return _posting_url(posting)
+    data = form.cleaned_data
+    try:
+        services.record_posting_comment(
+            posting=posting,
+            user=request.user,
+            received_on=data["received_on"],
+            from_name=data["from_name"],
+            proposal=data["proposal"],
+            text=data["text"],
+        )
+        messages.success(request, _("Đã ghi nhận ý kiến. Ghi cách giải quyết trước khi quyết định."))
+    except services.AwardError as error:
+        messages.error(request, str(error))
+    return _posting_url(posting)
+
+
+@require_POST
+def posting_response(request, pk: int, comment_pk: int):
+    posting = _managed_posting(request, pk)
+    comment = get_object_or_404(posting.comments, pk=comment_pk)
+    form = CommentResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Phải ghi cách giải quyết ý kiến."))
+        return _posting_url(posting)
+    try:
+        services.record_comment_response(
+            comment=comment, user=request.user, response=form.cleaned_data["response"]
+        )
+        messages.success(request, _("Đã ghi cách giải quyết ý kiến."))
+    except services.AwardError as error:
+        messages.error(request, str(error))
+    return _posting_url(posting)
 
 
 # --- Registry, unit history, titles ------------------------------------------------------------------

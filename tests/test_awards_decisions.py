@@ -14,7 +14,15 @@ from awards.eligibility import MET, assess
 from awards.models import AwardRecord, Decision, Proposal, Title
 from awards.services import AwardError
 
-from .test_awards_factories import ballot, checked_proposal, council_of, office_user, session_for, title
+from .test_awards_factories import (
+    ballot,
+    checked_proposal,
+    council_of,
+    office_user,
+    posted,
+    session_for,
+    title,
+)
 
 pytestmark = pytest.mark.django_db
 DAY = date(2024, 12, 27)
@@ -150,6 +158,7 @@ def test_prerequisite_not_obtained_blocks_the_letter(plan):
 def test_letter_then_the_higher_decision_enters_the_registry(plan):
     groups = [checked_proposal(plan, unit_code=code, title_code="TDPVH") for code in ("TDP-05", "TDP-07")]
     session = closed_with(plan, groups)
+    posted(plan, groups)  # Tổ dân phố văn hóa: reviewed by the council, then posted 10 days
     with pytest.raises(AwardError, match="Không có đề nghị nào thuộc thẩm quyền của phường"):
         services.record_decision(session=session, user=chairman(), number="1/QĐ-UBND", signed_on=DAY)
     services.record_letter(session=session, user=chairman(), number="21/TTr-UBND", signed_on=DAY)

@@ -75,6 +75,18 @@ def checked_proposal(plan, *, unit_code: str, title_code: str, name: str = "", b
     )
 
 
+def posted(plan, proposals, *, on: date = date(2024, 12, 1), unit=None):
+    """The proposals' list posted publicly by the office from `on` for 10 days (over by 12/12/2024)."""
+    return services.start_posting(
+        plan=plan,
+        title=proposals[0].title,
+        unit=unit,
+        user=office_user(),
+        posted_on=on,
+        proposals=proposals,
+    )
+
+
 def office_user():
     return get_user_model().objects.get(username="vanphong")
 

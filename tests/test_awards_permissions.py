@@ -79,6 +79,20 @@ MATRIX = [
     ("GET", "awards-minutes-pdf", ["closed"], SESSIONS),
     ("GET", "awards-decision-pdf", ["closed"], SESSIONS),
     ("GET", "awards-letter-pdf", ["closed"], SESSIONS),
+    # TDP-01's list of Gia đình văn hóa: public to its people and the award staff, not to another group.
+    ("GET", "awards-postings", [], EVERYONE),
+    ("GET", "awards-posting-create", [], row(403, office=200)),
+    ("POST", "awards-posting-create", [], row(403, office=200)),  # no title chosen: the page again
+    (
+        "GET",
+        "awards-posting",
+        ["posting"],
+        row(404, leader=403, office=200, leadership=200, council=200, admin=200),
+    ),
+    ("GET", "awards-posting-public", ["posting"], VISIBLE_FWD),
+    ("GET", "awards-posting-pdf", ["posting"], VISIBLE_FWD),
+    ("POST", "awards-posting-comment", ["posting"], OFFICE_POST),
+    ("POST", "awards-posting-response", ["posting", "comment"], OFFICE_POST),
     ("GET", "awards-registry", [], EVERYONE),
     ("GET", "awards-registry-export", [], EVERYONE),
     ("GET", "awards-unit", ["unit"], row(200, other_leader=404, official=404)),
@@ -133,7 +147,19 @@ def world(plan, make_user, settings, tmp_path):
         nominee_name="Hộ Bản Nháp",
         achievements="x",
     )
+    posting = services.start_posting(
+        plan=plan,
+        title=title("GDVH"),
+        unit=unit("TDP-01"),
+        user=people["office"],
+        posted_on=date(2024, 12, 1),
+    )
+    comment = services.record_posting_comment(
+        posting=posting, user=people["office"], received_on=date(2024, 12, 3), text="Góp ý thử"
+    )
     objects = {
+        "posting": posting.pk,
+        "comment": comment.pk,
         "fwd": fwd.pk,
         "draft": draft.pk,
         "file": evidence.pk,
@@ -157,6 +183,8 @@ def test_permission_matrix(client, world, method, name, args, expected):
         "awards-session-higher": {"number": "3/QĐ-UBND", "signed_on": "2025-01-10"},
         "awards-session-create": {"name": "Phiên bổ sung", "held_on": "2024-12-30"},
         "awards-proposal-return": {"reason": "Bổ sung"},
+        "awards-posting-comment": {"received_on": "2024-12-04", "text": "Ý kiến"},
+        "awards-posting-response": {"response": "Đã xác minh"},
         "awards-evidence-upload": {"file": SimpleUploadedFile("b.pdf", PDF)},
     }.get(name, {})
     # Roles let through go last, so that a step they take does not change what the others meet.

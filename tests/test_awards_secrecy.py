@@ -20,7 +20,7 @@ from awards.models import AgendaItem, BallotCast, CouncilMember, CouncilSession,
 from indicators.models import ActionLog
 from indicators.templatetags.vn import person_name
 
-from .test_awards_factories import ballot, checked_proposal, council_of, office_user, session_for
+from .test_awards_factories import ballot, checked_proposal, council_of, office_user, posted, session_for
 
 pytestmark = pytest.mark.django_db
 DISAGREE = ["Không đồng ý", "không đồng ý", "disagree", "KHÔNG ĐỒNG Ý"]
@@ -57,6 +57,7 @@ def closed_session(plan, make_user):
             session=session, user=member, choices=ballot(session, {ward: choice, higher: choice})
         )
     voting.close_session(session=session, user=office_user())
+    posted(plan, [higher])  # Tổ dân phố văn hóa is posted 10 days before the letter
     chairman = get_user_model().objects.get(username="chutich")
     services.record_decision(
         session=session, user=chairman, number="12/QĐ-UBND", signed_on=date(2024, 12, 27)
