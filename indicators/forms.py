@@ -171,10 +171,10 @@ class PaceForm(forms.Form):
     """The percent of a flow's yearly figure expected by the end of quarters I-III (IV is 100 %).
 
     Figures are typed in Vietnamese notation ("37,5") and read by the same parser as the entry form.
-    Ticking "even" clears the profile (25/50/75 %).
+    With `even` (its own button on the page, never a box ticked in advance) the profile is cleared
+    and only the reason is read.
     """
 
-    even = forms.BooleanField(label=gettext_lazy("Dùng tiến độ đều: 25 %, 50 %, 75 %, 100 %"), required=False)
     q1 = forms.CharField(label=gettext_lazy("Hết quý I (%)"), required=False, max_length=20)
     q2 = forms.CharField(label=gettext_lazy("Hết quý II (%)"), required=False, max_length=20)
     q3 = forms.CharField(label=gettext_lazy("Hết quý III (%)"), required=False, max_length=20)
@@ -188,14 +188,18 @@ class PaceForm(forms.Form):
     )
     QUARTERS = ("q1", "q2", "q3")
 
-    def __init__(self, *args, target: Target, **kwargs):
-        profile = target.pace_profile
-        initial = {"even": profile is None}
-        if profile is not None:
-            initial.update(
-                {name: format_number(value) for name, value in zip(self.QUARTERS, profile, strict=False)}
-            )
+    def __init__(self, *args, target: Target, even: bool = False, **kwargs):
+        # The boxes always show the shares in force (25/50/75 without a profile of the target's own),
+        # so the office edits figures it can see; "even" is never ticked in advance, or figures typed
+        # without unticking it would be thrown away.
+        from .rollup import pace_share
+
+        initial = {
+            name: format_number(pace_share(target, quarter) * 100)
+            for quarter, name in enumerate(self.QUARTERS, start=1)
+        }
         super().__init__(*args, initial=initial, **kwargs)
+        self.even = even
         for name in self.QUARTERS:
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
 
@@ -211,7 +215,7 @@ class PaceForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("even"):
+        if self.even:
             cleaned["percents"] = None
             return cleaned
         values = [self._clean_percent(name) for name in self.QUARTERS]
@@ -219,7 +223,7 @@ class PaceForm(forms.Form):
             return cleaned
         missing = [name for name, value in zip(self.QUARTERS, values, strict=True) if value is None]
         for name in missing:
-            self.add_error(name, _("Ghi mức cần đạt, hoặc chọn tiến độ đều."))
+            self.add_error(name, _("Ghi mức cần đạt đến hết quý này."))
         if missing:
             return cleaned
         if not values[0] <= values[1] <= values[2]:

@@ -91,7 +91,7 @@ def target_pace(request, year: int, code: str):
     target = get_object_or_404(
         Target, plan=plan, code=code, kind=Target.Kind.FLOW, target_value__isnull=False
     )
-    form = PaceForm(request.POST or None, target=target)
+    form = PaceForm(request.POST or None, target=target, even=request.POST.get("action") == "even")
     if request.method == "POST" and form.is_valid():
         try:
             services.set_pace(

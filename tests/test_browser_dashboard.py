@@ -75,3 +75,29 @@ def test_dashboard_on_a_phone(page, demo_live, screenshot):
         "ward",
     ]
     screenshot(page, "dashboard-drilldown-phone")
+
+
+def test_the_office_gives_rice_its_harvest_pace_and_the_dashboard_follows(page, demo_live, screenshot):
+    """Nothing is cut by March: behind at an even pace, on track once the office sets 0/50/100 %."""
+    login(page, demo_live, "vanphong")
+    page.goto(f"{demo_live.url}/tien-do/2024/?quarter=1")
+    assert page.locator("tr[data-code='KT-07a'] .badge").first.inner_text() == "Chậm tiến độ"
+
+    page.goto(f"{demo_live.url}/ke-hoach/2024/chi-tieu/KT-07a/")
+    page.click("[data-testid=edit-pace]")
+    assert [page.input_value(f"#id_q{q}") for q in (1, 2, 3)] == ["25", "50", "75"]  # the pace in force
+    page.fill("#id_q1", "0")
+    page.fill("#id_q2", "50")
+    page.fill("#id_q3", "100,5")  # a typo the form must refuse, keeping what was typed
+    page.fill("#id_reason", "Lúa hai vụ: Đông Xuân thu hoạch trong quý II, Hè Thu trong quý III.")
+    page.click("[data-testid=pace-form] button[type=submit]")
+    assert "Không quá 100 %" in page.inner_text("[data-testid=pace-form]")
+    assert page.input_value("#id_q2") == "50"
+    page.fill("#id_q3", "100")
+    page.click("[data-testid=pace-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=pace-changes]")
+    assert "0 – 50 – 100 %" in page.inner_text("[data-testid=pace-changes]")
+    screenshot(page, "target-pace")
+
+    page.goto(f"{demo_live.url}/tien-do/2024/?quarter=1")
+    assert page.locator("tr[data-code='KT-07a'] .badge").first.inner_text() == "Đúng tiến độ"

@@ -253,6 +253,36 @@ def test_reason_forms(client, people):
     run()
 
 
+def test_pace_form(client, people):
+    """A pace is saved only as a coherent profile (0 ≤ I ≤ II ≤ III ≤ 100), or not at all."""
+    from indicators.models import Target
+
+    client.force_login(people["office"])
+    url = reverse("target-pace", args=[2024, "KT-07a"])
+    base = {"action": "save", "q1": "0", "q2": "50", "q3": "100", "reason": "Lúa hai vụ"}
+
+    @SETTINGS
+    @given(changes=overrides(["q1", "q2", "q3", "reason", "action"]))
+    def run(changes):
+        with rolled_back():
+            before = ActionLog.objects.count()
+            response = client.post(url, base | changes)
+            assert_no_server_error(response)
+            target = Target.objects.get(plan__year=2024, code="KT-07a")
+            profile = target.pace_profile
+            if response.status_code == 302:
+                assert ActionLog.objects.count() == before + 1
+                if profile is not None:
+                    assert 0 <= profile[0] <= profile[1] <= profile[2] <= 100
+            else:
+                assert profile is None and ActionLog.objects.count() == before
+            for entry in ActionLog.objects.filter(action="indicators.target.pace_set"):
+                assert_clean_text(entry.data["reason"])
+            assert_no_server_error(client.get(reverse("target-detail", args=[2024, "KT-07a"])))
+
+    run()
+
+
 # --- login, filters, uploads ----------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ page; the statuses, the pace marks of the dashboard and the drill-down's expecte
 and the change is logged with its reason.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -192,7 +193,7 @@ def test_the_office_sets_a_profile_in_vietnamese_notation(client, demo, office):
         ({"q1": "0", "q2": "2.5", "q3": "100"}, "dấu chấm dùng để phân cách hàng nghìn"),
         ({"q1": "0", "q2": "50", "q3": "120"}, "Không quá 100 %"),
         ({"q1": "60", "q2": "50", "q3": "100"}, "không thể giảm"),
-        ({"q1": "0", "q2": "", "q3": "100"}, "chọn tiến độ đều"),
+        ({"q1": "0", "q2": "", "q3": "100"}, "Ghi mức cần đạt"),
         ({"q1": "0", "q2": "nửa", "q3": "100"}, "không phải là một số"),
     ],
 )
@@ -210,12 +211,34 @@ def test_the_reason_is_required(client, demo, office):
     assert rice(demo).pace_profile is None
 
 
-def test_even_clears_the_profile(client, demo, office):
-    services.set_pace(target=rice(demo), user=office, percents=HARVESTS, reason="Hai vụ")
+def boxes(page: str) -> list[str]:
+    """The values in the three percent boxes of the pace form."""
+    tags = [re.search(rf'<input[^>]*name="q{q}"[^>]*>', page).group(0) for q in (1, 2, 3)]
+    return [re.search(r'value="([^"]*)"', tag).group(1) for tag in tags]
+
+
+def test_the_form_shows_the_pace_in_force(client, demo, office):
     form = client.get(pace_url()).content.decode()
-    assert 'value="50"' in form  # the current profile is filled in
-    response = client.post(pace_url(), {"even": "on", "q1": "", "q2": "", "q3": "", "reason": "Bỏ"})
+    assert boxes(form) == ["25", "50", "75"]  # the even pace, to edit
+    assert 'data-testid="pace-even"' not in form
+    services.set_pace(target=rice(demo), user=office, percents=(D(0), D("52.5"), D(100)), reason="Hai vụ")
+    form = client.get(pace_url()).content.decode()
+    assert boxes(form) == ["0", "52,5", "100"]
+    assert 'data-testid="pace-even"' in form  # a way back to the even pace, as its own button
+
+
+def test_the_even_button_clears_the_profile_whatever_the_boxes_say(client, demo, office):
+    services.set_pace(target=rice(demo), user=office, percents=HARVESTS, reason="Hai vụ")
+    data = {"action": "even", "q1": "0", "q2": "50", "q3": "100", "reason": "Bỏ"}
+    response = client.post(pace_url(), data)
     assert response.status_code == 302
+    assert rice(demo).pace_profile is None
+    assert 'data-testid="pace-even"' not in client.get(pace_url()).content.decode()
+
+
+def test_saving_the_figures_never_clears_the_profile(client, demo, office):
+    response = client.post(pace_url(), {"action": "save", "q1": "0", "q2": "", "q3": "100", "reason": "x"})
+    assert response.status_code == 200 and "Ghi mức cần đạt" in response.content.decode()
     assert rice(demo).pace_profile is None
 
 
