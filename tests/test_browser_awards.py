@@ -133,3 +133,49 @@ def test_proposal_check_session_votes_close_decision_pdf(page, live, screenshot)
     page.goto(f"{live.url}/khen-thuong/so-khen-thuong/")
     assert NOMINEE in page.inner_text("[data-testid=registry]")
     screenshot(page, "awards-registry")
+
+
+def test_the_office_posts_a_list_records_a_comment_and_answers_it(page, live, screenshot):
+    """Public posting (công khai): the office posts TDP-01's "Tổ dân phố văn hóa" proposal, records a
+    resident's comment and its answer, prints the notice; the group's leader sees the posted list."""
+    from awards.models import Posting, Title
+    from indicators.models import Unit
+
+    title = Title.objects.get(code="TDPVH")
+    group = Unit.objects.get(code="TDP-01")
+    login(page, live, "vanphong")
+    page.goto(f"{live.url}/khen-thuong/cong-khai/moi/")
+    page.select_option("[data-testid=posting-choice] select[name=title]", str(title.pk))
+    page.select_option("[data-testid=posting-choice] select[name=unit]", str(group.pk))
+    page.click("[data-testid=posting-choice] button[type=submit]")
+    page.fill("[data-testid=posting-form] input[name=number]", "15/TB-UBND")
+    page.click("[data-testid=posting-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=posted-names]")
+    assert "Tổ dân phố 1" in page.inner_text("[data-testid=posted-names]")
+    posting = Posting.objects.get()
+    assert posting.days == 10 and list(posting.proposals.values_list("unit__code", flat=True)) == ["TDP-01"]
+
+    form = "[data-testid=comment-form]"
+    page.fill(f"{form} textarea[name=text]", "Tổ còn hai hộ chưa tham gia tổng vệ sinh hằng tháng.")
+    page.click(f"{form} button[type=submit]")
+    page.wait_for_selector("[data-testid=unanswered]")
+    assert "chưa thể quyết định" in page.inner_text("[data-testid=open-comments]")
+    comment = posting.comments.get()
+    page.fill(f"#id_response_{comment.pk}_response", "Đã kiểm tra: hai hộ đã tham gia từ tháng 10.")
+    page.click(f"[data-comment='{comment.pk}'] button[type=submit]")
+    page.wait_for_selector("[data-testid=response]")
+    assert page.locator("[data-testid=unanswered]").count() == 0
+    assert page.locator("[data-testid=open-comments]").count() == 0
+    screenshot(page, "awards-posting")
+
+    notice = page.request.get(live.url + page.get_attribute("[data-testid=posting-pdf]", "href"))
+    assert notice.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(notice.body())).pages)
+    assert "THÔNG BÁO" in text and "15/TB-UBND" in text and "Tổ dân phố 1" in text
+
+    switch(page, live, "totruong1")
+    page.goto(f"{live.url}/khen-thuong/cong-khai/{posting.pk}/danh-sach/")
+    assert "Tổ dân phố 1" in page.inner_text("[data-testid=posted-names]")
+    switch(page, live, "totruong2")
+    response = page.goto(f"{live.url}/khen-thuong/cong-khai/{posting.pk}/danh-sach/")
+    assert response.status == 404
