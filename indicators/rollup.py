@@ -32,8 +32,9 @@ from typing import NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
-from django.db.models import Case, Count, F, Max, Prefetch, Sum, Value, When
+from django.db import connection, models
+from django.db.models import Count, F, Max, Prefetch, Sum, Window
+from django.db.models.functions import Lead
 from django.utils.translation import gettext_lazy as _
 
 from .models import Baseline, DataElement, Report, ReportedValue, Target, TargetTerm
@@ -119,34 +120,46 @@ def _element_totals(*, plan, up_to_quarter, unit_ids, include_submitted) -> _Ele
         report__status__in=_counted_statuses(include_submitted),
     )
     if unit_ids is not None:
-        rows = rows.filter(report__unit_id__in=list(unit_ids))
-    # Flows are summed over units by the database. Stocks are grouped by unit as well, because each
-    # unit's value is carried forward from its own latest quarter before the units are added up.
-    rows = (
-        rows.values(
-            "element_id",
-            aggregation=F("element__aggregation"),
-            quarter=F("report__period__quarter"),
-            stock_unit=Case(
-                When(element__aggregation=DataElement.Aggregation.STOCK, then=F("report__unit_id")),
-                default=Value(None),
-                output_field=models.BigIntegerField(),
-            ),
-        )
-        .annotate(total=Sum("value"))
-        .order_by()
+        unit_ids = list(unit_ids)
+        if not unit_ids:
+            return _ElementTotals(values={}, reported=set())  # no unit: nothing counts (and no SQL)
+        rows = rows.filter(report__unit_id__in=unit_ids)
+    # Each counted value with its quarter and, for a stock, the quarter of the same unit's next
+    # counted value of that element (NULL: none up to `up_to_quarter`): the stock stands from its
+    # quarter until then. The window runs over the unit's rows in the database, so that what comes
+    # back is one row per element, quarter and "until", not one per unit: a few hundred rows for a
+    # ward of any size.
+    per_value = rows.order_by().values(
+        "element_id",
+        "value",
+        aggregation=F("element__aggregation"),
+        quarter=F("report__period__quarter"),
+        until=Window(
+            Lead("report__period__quarter"),
+            partition_by=[F("element_id"), F("report__unit_id")],
+            order_by=F("report__period__quarter").asc(),
+        ),
+    )
+    inner, params = per_value.query.sql_with_params()
+    stock = DataElement.Aggregation.STOCK
+    # SUM as text, read back as a Decimal: exact on PostgreSQL (numeric), and on SQLite the 15
+    # significant digits SQLite prints, never the float's binary tail.
+    sql = (
+        "SELECT element_id, aggregation, quarter, CASE WHEN aggregation = %s THEN until END AS until_q,"
+        " CAST(SUM(value) AS TEXT)"
+        f" FROM ({inner}) per_value"
+        " GROUP BY element_id, aggregation, quarter, CASE WHEN aggregation = %s THEN until END"
     )
     values: dict[tuple[int, int], Decimal] = {}
     reported: set[tuple[int, int]] = set()
-    stocks: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
-    for row in rows:
-        key = (row["element_id"], row["quarter"])
-        reported.add(key)
-        if row["aggregation"] == DataElement.Aggregation.STOCK:
-            stocks[(row["element_id"], row["stock_unit"])][row["quarter"]] = row["total"]
-        else:
-            values[key] = values.get(key, Decimal(0)) + row["total"]
-    _add_stocks(values, stocks, up_to_quarter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (stock, *params, stock))
+        for element_id, aggregation, quarter, until, total in cursor.fetchall():
+            reported.add((element_id, quarter))
+            last = quarter if aggregation != stock else (until - 1 if until else up_to_quarter)
+            for counted in range(quarter, last + 1):
+                key = (element_id, counted)
+                values[key] = values.get(key, Decimal(0)) + Decimal(total)
     return _ElementTotals(values=values, reported=reported)
 
 
@@ -157,7 +170,8 @@ def _add_stocks(
 ) -> None:
     """Add each unit's stock, carried forward from its own latest quarter, to `values` (in place).
 
-    ``stocks`` maps (element_id, unit_id) to that unit's {quarter: value}; see `element_totals`.
+    ``stocks`` maps (element_id, unit_id) to that unit's {quarter: value}; `rollup_by_unit` keeps
+    each unit apart, and does it in Python for the few values behind one target.
     """
     for (element_id, _unit_id), by_quarter in stocks.items():
         latest = None
@@ -191,7 +205,8 @@ def element_totals(
       dropping it would make the ward's herd, households and population jump down and up with the
       approval queue.
 
-    One SQL query, grouped by element and quarter (and by unit for stocks only).
+    One SQL query, grouped by element and quarter (and, for stocks, by the quarter until which each
+    value stands, found with a window over each unit's rows), so its size does not grow with the units.
     """
     return _element_totals(
         plan=plan, up_to_quarter=up_to_quarter, unit_ids=unit_ids, include_submitted=include_submitted

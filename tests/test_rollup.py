@@ -188,6 +188,37 @@ def test_a_unit_without_a_new_stock_figure_still_counts_with_its_last_one(plan):
     assert totals[(element(plan, "DAN_BO").pk, 2)] == D(520 + 30)
 
 
+def test_a_stock_stands_until_the_units_next_counted_figure_quarter_by_quarter(plan):
+    """Gaps, a late figure and a draft: each unit's herd stands from its quarter until its next
+    counted one, and only counted (approved) reports end it."""
+    a, b, c = unit("TDP-1"), unit("TDP-2"), unit("TDP-3")
+    report(plan, a, 1, {"DAN_BO": 100})
+    report(plan, a, 3, {"DAN_BO": D("130.5")})  # nothing in Q2: Q1's herd stands in Q2
+    report(plan, b, 1, {"DAN_BO": 50})
+    report(plan, b, 2, {"DAN_BO": 60})
+    report(plan, b, 4, {"DAN_BO": 999}, status="draft")  # a draft ends nothing
+    report(plan, c, 2, {"DAN_BO": 7})  # starts in Q2
+    report(plan, c, 4, {"DAN_BO": 8}, status="submitted")  # ends C's Q2 figure only with the switch
+
+    herd = element(plan, "DAN_BO").pk
+    totals = element_totals(plan=plan, up_to_quarter=4)
+    assert [totals.get((herd, q)) for q in (1, 2, 3, 4)] == [
+        D(150),
+        D(100 + 60 + 7),
+        D("130.5") + 60 + 7,
+        D("130.5") + 60 + 7,
+    ]
+    with_submitted = element_totals(plan=plan, up_to_quarter=4, include_submitted=True)
+    assert with_submitted[(herd, 4)] == D("130.5") + 60 + 8
+    assert element_totals(plan=plan, up_to_quarter=2) == {(herd, 1): D(150), (herd, 2): D(167)}
+    assert element_totals(plan=plan, up_to_quarter=4, unit_ids=[c.pk]) == {
+        (herd, 2): D(7),
+        (herd, 3): D(7),
+        (herd, 4): D(7),
+    }
+    assert element_totals(plan=plan, up_to_quarter=4, unit_ids=[]) == {}
+
+
 def test_buffalo_are_inside_the_herd_never_added_on_top(plan):
     a, b = unit("TDP-1"), unit("TDP-2")
     report(plan, a, 1, {"DAN_TRAU": 6, "DAN_BO": 90})
