@@ -258,3 +258,22 @@ def test_the_drill_down_shows_the_figure_due_by_the_profile(client, demo, office
     page = client.get(reverse("dashboard-target", args=[2024, RICE]) + "?quarter=2").content.decode()
     assert "2.505,6" in page  # 60 % of 4.176 t, instead of the even 2.088
     assert "2.088" not in page
+
+
+def test_the_demo_set_up_gives_grain_its_harvest_pace(demo, monkeypatch):
+    """`manage.py setup_dev` (the README's first command) sets the profile through the service."""
+    import io
+
+    from django.core.management import call_command
+
+    from campaigns.models import Plan
+
+    monkeypatch.setattr(Plan.objects, "exists", lambda: False)  # as on a fresh database
+    out = io.StringIO()
+    call_command("setup_dev", stdout=out)
+    assert "hai vụ" in out.getvalue()
+    for code in ("KT-07", "KT-07a", "KT-07a.1", "KT-07b", "KT-07b.1"):
+        assert Target.objects.get(plan=demo, code=code).pace_profile == (D(0), D(50), D(100), D(100)), code
+    assert Target.objects.get(plan=demo, code="KT-01").pace_profile is None
+    logs = ActionLog.objects.filter(action="indicators.target.pace_set")
+    assert logs.count() == 5 and {log.user.username for log in logs} == {"vanphong"}

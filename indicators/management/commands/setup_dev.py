@@ -49,3 +49,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Quý IV/2024 được gia hạn nhập liệu (minh họa) đến {period.reopened_until:%d/%m/%Y}."
         )
+        self.stdout.write(
+            "Tiến độ theo quý của sản lượng lương thực: 0 - 50 - 100 - 100 % (hai vụ, minh họa)."
+        )
