@@ -357,6 +357,7 @@ def test_menu_links_follow_the_current_plan(client, demo, office, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2024, 12, 15))
     assert client.get(reverse("plan-current"))["Location"] == reverse("plan-detail", args=[2024])
     assert client.get(reverse("dashboard-current"))["Location"] == reverse("dashboard", args=[2024])
+    assert "Đề nghị khen thưởng năm 2024" in client.get(reverse("awards-index")).content.decode()
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2025, 1, 5))
     assert client.get(reverse("plan-current"))["Location"] == reverse("plan-detail", args=[2025])
     assert client.get(reverse("dashboard-current"))["Location"] == reverse("dashboard", args=[2025])
