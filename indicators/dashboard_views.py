@@ -344,8 +344,9 @@ def dashboard_target(request, year: int, code: str):
 def dashboard_unit(request, year: int, unit_code: str):
     """A unit's own figures beside the ward's, for every target the unit reports a figure for.
 
-    Two roll-ups (the unit's and the ward's), each a constant number of queries. A unit outside the
-    user's scope is a 404, as on the reporting pages.
+    Two roll-ups (the unit's and the ward's), each a constant number of queries; the table is cached
+    per data fingerprint like the dashboard's. A unit outside the user's scope is a 404, as on the
+    reporting pages.
     """
     _check_access(request)
     plan = get_object_or_404(Plan, year=year)
@@ -353,18 +354,24 @@ def dashboard_unit(request, year: int, unit_code: str):
     if unit is None:
         raise Http404
     filters = _read_filters(request, plan=plan)
-    rows = unit_rows(
-        plan=plan,
-        unit=unit,
-        quarter=filters.quarter,
-        include_submitted=filters.include_submitted,
-        url_for=_url_maker("dashboard-target", plan.year, filters.query),
-    )
+
+    def body() -> str:
+        rows = unit_rows(
+            plan=plan,
+            unit=unit,
+            quarter=filters.quarter,
+            include_submitted=filters.include_submitted,
+            url_for=_url_maker("dashboard-target", plan.year, filters.query),
+        )
+        return render_to_string("indicators/_dashboard_unit_body.html", {"rows": rows, "unit": unit})
+
+    # As on the dashboard: the table is the same for everyone who may see this unit.
+    parts = ("unit-body", unit.pk, filters.quarter, filters.include_submitted, translation.get_language())
     context = {
         "plan": plan,
         "unit": unit,
         "filters": filters,
         "quarter_text": quarter_text(plan, filters.quarter),
-        "rows": rows,
+        "body": mark_safe(cached_for_plan(plan, parts, body)),  # noqa: S308 (rendered by our template)
     }
     return render(request, "indicators/dashboard_unit.html", context)

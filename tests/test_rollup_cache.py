@@ -163,3 +163,34 @@ def test_the_api_roll_up_is_cached_and_follows_an_approval(client, demo, cached,
     services.approve_report(report=report, user=make_user("office"))
     after = get()
     assert len(calls) == 1 and after["XH-03"] != before["XH-03"]
+
+
+def test_the_unit_page_is_cached_and_follows_an_approval(
+    client, demo, cached, make_user, settings, monkeypatch
+):
+    from indicators.models import Report
+
+    leader = make_user("group_leader", units=[unit("TDP-01")])
+    client.force_login(leader)
+    url = "/tien-do/2024/don-vi/TDP-01/?quarter=3&submitted=1"
+
+    def table():
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        return page[page.index('data-testid="unit-targets"') : page.index("</main>")]
+
+    before = table()
+    calls = []
+    real = __import__("indicators.progress", fromlist=["unit_rows"]).unit_rows
+    monkeypatch.setattr("indicators.dashboard_views.unit_rows", lambda **kw: calls.append(kw) or real(**kw))
+    assert table() == before and calls == []  # served from the cache
+    report = Report.objects.filter(period__quarter=3, status="submitted", unit__code="TDP-01").get()
+    services.return_report(report=report, user=make_user("office"), reason="Thiếu số hộ")
+    after = table()  # returned: its figures no longer count, even with the switch
+    assert len(calls) == 1 and after != before
+    settings.ROLLUP_CACHE_SECONDS = 0
+    assert after == table()
+    # Another group's leader cannot read the cached table of TDP-01.
+    client.force_login(make_user("group_leader", units=[unit("TDP-02")]))
+    assert client.get(url).status_code == 404
