@@ -257,34 +257,54 @@ def dashboard_target(request, year: int, code: str):
     The unit rows come from `rollup_by_unit` (one query for all units), never from a roll-up per unit.
     A ratio shows each unit's numerator, denominator and rate; a sum shows the unit's value and its
     share of the ward's total. A group leader sees his own group's row and the ward's total only.
+    The body is cached per data fingerprint, filters, language and the user's scope of units.
     """
     _check_access(request)
     plan = get_object_or_404(Plan, year=year)
+    target = get_object_or_404(Target, plan=plan, code=code)
     filters = _read_filters(request, plan=plan)
+    sees_all = permissions.sees_all_units(request.user)
+    scope = None if sees_all else sorted(permissions.own_unit_ids(request.user))
+    parts = (
+        "target-body",
+        target.pk,
+        filters.quarter,
+        filters.include_submitted,
+        scope,
+        translation.get_language(),
+    )
+    context = {
+        "plan": plan,
+        "filters": filters,
+        "quarter_text": quarter_text(plan, filters.quarter),
+        "target": target,
+        "body": mark_safe(  # noqa: S308 (rendered by our template)
+            cached_for_plan(plan, parts, lambda: _target_body(plan, target.pk, filters, scope))
+        ),
+    }
+    return render(request, "indicators/dashboard_target.html", context)
+
+
+def _target_body(plan: Plan, target_pk: int, filters: Filters, scope: list[int] | None) -> str:
+    """The drill-down's figures for the units in `scope` (None: every unit), rendered."""
     results = rollup(plan=plan, up_to_quarter=filters.quarter, include_submitted=filters.include_submitted)
-    result = next((r for r in results if r.target.code == code), None)
-    if result is None:
-        raise Http404
+    result = next(r for r in results if r.target.pk == target_pk)
     target = result.target
     targets = [r.target for r in results]
     element_ids = element_ids_behind(target, {t.pk: t for t in targets})
-    sees_all = permissions.sees_all_units(request.user)
     figures = rollup_by_unit(
         plan=plan,
         up_to_quarter=filters.quarter,
         target=target,
-        unit_ids=None if sees_all else permissions.own_unit_ids(request.user),
+        unit_ids=scope,
         include_submitted=filters.include_submitted,
         targets=targets,
     )
-    # The units that report a figure behind the target, or have one counted, within the user's scope.
-    units = list(
-        permissions.units_visible_to(request.user)
-        .filter(Q(pk__in=list(figures)) | Q(assignments__element_id__in=element_ids))
-        .distinct()
-        .only("pk", "code", "name", "order")
-        .order_by("order", "name")
-    )
+    # The units that report a figure behind the target, or have one counted, within the scope.
+    units = Unit.objects.filter(Q(pk__in=list(figures)) | Q(assignments__element_id__in=element_ids))
+    if scope is not None:
+        units = units.filter(pk__in=scope)
+    units = list(units.distinct().only("pk", "code", "name", "order").order_by("order", "name"))
     unit_url = _url_maker("dashboard-unit", plan.year, filters.query)
     contributions = []
     for unit in units:
@@ -320,7 +340,6 @@ def dashboard_target(request, year: int, code: str):
     target_url = _url_maker("dashboard-target", plan.year, filters.query)
     context = {
         "plan": plan,
-        "filters": filters,
         "quarter_text": quarter_text(plan, filters.quarter),
         "target": target,
         "result": result,
@@ -331,14 +350,14 @@ def dashboard_target(request, year: int, code: str):
         "unit_rows": contributions,
         "is_fraction": any(t.role == "denominator" for t in target.terms.all()),
         "is_sum": target.kind in SUM_KINDS,
-        "sees_all_units": sees_all,
+        "sees_all_units": scope is None,
         "children": [
             target_row(r, quarter=filters.quarter, url_for=target_url)
             for r in results
             if r.target.parent_id == target.pk
         ],
     }
-    return render(request, "indicators/dashboard_target.html", context)
+    return render_to_string("indicators/_dashboard_target_body.html", context)
 
 
 def dashboard_unit(request, year: int, unit_code: str):

@@ -194,3 +194,32 @@ def test_the_unit_page_is_cached_and_follows_an_approval(
     # Another group's leader cannot read the cached table of TDP-01.
     client.force_login(make_user("group_leader", units=[unit("TDP-02")]))
     assert client.get(url).status_code == 404
+
+
+def test_the_drill_down_is_cached_per_scope_and_follows_an_approval(
+    client, demo, cached, make_user, settings
+):
+    from django.contrib.auth import get_user_model
+
+    from indicators.models import Report
+
+    url = "/tien-do/2024/chi-tieu/XH-03/?quarter=3"
+    leader = make_user("group_leader", units=[unit("TDP-01")])
+    chairman = get_user_model().objects.get(username="chutich")
+
+    def units_table(user):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        return page[page.index('data-testid="ward-figure"') : page.index("</main>")]
+
+    wide, narrow = units_table(chairman), units_table(leader)
+    assert 'data-unit="TDP-02"' in wide and 'data-unit="TDP-02"' not in narrow  # scopes cached apart
+    assert units_table(leader) == narrow and units_table(chairman) == wide
+    report = Report.objects.filter(period__quarter=3, status="submitted", unit__code="TDP-01").get()
+    services.approve_report(report=report, user=make_user("office"))
+    after = units_table(leader)
+    assert after != narrow
+    settings.ROLLUP_CACHE_SECONDS = 0
+    assert after == units_table(leader) and units_table(chairman) != wide
