@@ -10,7 +10,6 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 
 from campaigns.models import Plan
-from campaigns.selectors import current_plan as plan_for_menus
 
 from . import permissions
 from .models import (
@@ -24,12 +23,6 @@ from .models import (
     Title,
 )
 from .voting import voters
-
-
-def current_plan() -> Plan | None:
-    """The year the award pages work on: the menus' plan (this calendar year's, so a plan copied ahead
-    in December does not take over the year-end review)."""
-    return plan_for_menus()
 
 
 def proposals_for(

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from campaigns.models import Plan
+from campaigns.selectors import choose_current
 from indicators.audit import entries_for
 from indicators.models import Unit
 from indicators.permissions import has_role, units_for_entry
@@ -52,7 +54,6 @@ from .forms import (
 from .models import Council, CouncilSession, Decision, Posting, Proposal, Title
 from .selectors import (
     counts_by_title_and_status,
-    current_plan,
     posting_status,
     postings_for,
     proposals_for,
@@ -85,8 +86,24 @@ def _require_role(request) -> None:
         raise PermissionDenied
 
 
-def _plan():
-    plan = current_plan()
+AWARDS_YEAR = "awards_year"
+
+
+def _plan(request) -> Plan:
+    """The year the award pages work on: `?year=` (remembered in the session), else the one chosen
+    before, else the current plan. The year-end review may run into January, after the calendar (and
+    so the menus' plan) has moved on: the office switches back to last year with one click."""
+    everything = list(Plan.objects.all())
+    plans = {p.year: p for p in everything}
+    request.award_years = sorted(plans, reverse=True)  # for the year switch in awards/_nav.html
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and int(asked) in plans:
+        request.session[AWARDS_YEAR] = int(asked)
+        return plans[int(asked)]
+    remembered = request.session.get(AWARDS_YEAR)
+    if remembered in plans:
+        return plans[remembered]
+    plan = choose_current(everything)
     if plan is None:
         raise Http404
     return plan
@@ -136,7 +153,7 @@ def _filters(request):
 def index(request):
     """Proposals by status and title, the list (filtered), and what waits for the user."""
     _require_role(request)
-    plan = _plan()
+    plan = _plan(request)
     form, filters = _filters(request)
     proposals = list(proposals_for(user=request.user, plan=plan, **filters))
     statuses, counts = counts_by_title_and_status(user=request.user, plan=plan)
@@ -167,7 +184,7 @@ def index(request):
 
 def export_proposals(request):
     _require_role(request)
-    plan = _plan()
+    plan = _plan(request)
     _form, filters = _filters(request)
     proposals = list(proposals_for(user=request.user, plan=plan, **filters).select_related("plan"))
     return exports.xlsx_response(
@@ -177,7 +194,7 @@ def export_proposals(request):
 
 def proposal_create(request):
     _require_role(request)
-    plan = _plan()
+    plan = _plan(request)
     units = units_for_entry(request.user)
     if not units.exists():
         raise PermissionDenied
@@ -459,7 +476,7 @@ def session_list(request):
     _require_role(request)
     if not permissions.can_view_sessions(request.user):
         raise PermissionDenied
-    plan = _plan()
+    plan = _plan(request)
     council = Council.objects.filter(is_active=True).first()
     members = list(council.members.filter(is_active=True).select_related("user")) if council else []
     sessions = list(
@@ -489,7 +506,7 @@ def session_create(request):
     _require_role(request)
     if not permissions.can_manage_sessions(request.user):
         raise PermissionDenied
-    plan = _plan()
+    plan = _plan(request)
     council = Council.objects.filter(is_active=True).first()
     form = SessionForm(request.POST)
     if council is None or not form.is_valid():
@@ -771,7 +788,7 @@ def _posting_url(posting: Posting):
 
 def posting_list(request):
     _require_role(request)
-    plan = _plan()
+    plan = _plan(request)
     return render(
         request,
         "awards/posting_list.html",
@@ -790,7 +807,7 @@ def posting_create(request):
     _require_role(request)
     if not permissions.can_manage_postings(request.user):
         raise PermissionDenied
-    plan = _plan()
+    plan = _plan(request)
     choice = PostingChoiceForm(request.GET or None)
     form = None
     if choice.is_valid():

@@ -18,10 +18,16 @@ def current_plan(*, today: date | None = None) -> Plan | None:
     keep showing the year whose figures are being reported. When every plan lies in the future, the
     earliest.
     """
+    return choose_current(list(Plan.objects.all()), today=today)
+
+
+def choose_current(plans: list[Plan], *, today: date | None = None) -> Plan | None:
+    """`current_plan`'s rule over plans already fetched (a ward has one per year: a handful)."""
     year = (today or timezone.localdate()).year
-    return (
-        Plan.objects.filter(year__lte=year).order_by("-year").first() or Plan.objects.order_by("year").first()
-    )
+    past = [p for p in plans if p.year <= year]
+    if past:
+        return max(past, key=lambda p: p.year)
+    return min(plans, key=lambda p: p.year) if plans else None
 
 
 @dataclass

@@ -377,3 +377,22 @@ def test_the_report_list_switches_years_and_points_to_quarter_iv_still_open(clie
     page = client.get(reverse("report-list") + "?year=2024").content.decode()
     assert "Số liệu thực hiện năm 2024" in page and 'data-testid="open-elsewhere"' not in page
     assert client.get(reverse("report-list") + "?year=1999").status_code == 404
+
+
+def test_the_award_pages_switch_years_and_remember_the_choice(client, demo, office, monkeypatch):
+    """A year-end review held in January works on last year's plan with one click, on every award page."""
+    copy_plan(source=demo, year=2025, user=office)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2025, 1, 8))
+    client.force_login(office)
+    page = client.get(reverse("awards-index")).content.decode()
+    assert "Đề nghị khen thưởng năm 2025" in page  # the calendar has turned
+    assert 'data-testid="award-years"' in page and f'href="{reverse("awards-index")}?year=2024"' in page
+    page = client.get(reverse("awards-index") + "?year=2024").content.decode()
+    assert "Đề nghị khen thưởng năm 2024" in page
+    # Remembered for the other award pages of this session, and for creating proposals and postings.
+    assert "năm 2024" in client.get(reverse("awards-postings")).content.decode()
+    assert client.get(reverse("awards-sessions")).context["plan"].year == 2024
+    assert client.get(reverse("awards-proposal-create")).context["plan"].year == 2024
+    # A year without a plan is ignored, not an error.
+    assert client.get(reverse("awards-index") + "?year=1999").context["plan"].year == 2024
+    assert client.get(reverse("awards-index") + "?year=2025").context["plan"].year == 2025
