@@ -189,6 +189,17 @@ def _url_maker(name: str, year: int, query: str):
     return lambda code: pattern.replace(placeholder, quote(code)) + suffix
 
 
+def _cached_body(plan: Plan, parts: tuple, render_body) -> str:
+    """A page's rendered tables, served from the roll-up cache while the plan's data is unchanged.
+
+    `parts` say what the tables depend on besides the data (filters, unit, the user's scope); the
+    language is added here, since the tables hold translated words. The HTML comes from our own
+    templates, so it is marked safe once, here.
+    """
+    key = (*parts, translation.get_language())
+    return mark_safe(cached_for_plan(plan, key, render_body))  # noqa: S308 (rendered by our templates)
+
+
 # --- views ----------------------------------------------------------------------------------------
 
 
@@ -239,13 +250,12 @@ def dashboard(request, year: int):
         filters.unit.pk if filters.unit else None,
         filters.group,
         content_id,
-        translation.get_language(),
     )
     context = {
         "plan": plan,
         "filters": filters,
         "quarter_text": quarter_text(plan, filters.quarter),
-        "body": mark_safe(cached_for_plan(plan, parts, body)),  # noqa: S308 (rendered by our template)
+        "body": _cached_body(plan, parts, body),
         "years": list(Plan.objects.order_by("-year").values_list("year", flat=True)),
     }
     return render(request, "indicators/dashboard.html", context)
@@ -271,16 +281,13 @@ def dashboard_target(request, year: int, code: str):
         filters.quarter,
         filters.include_submitted,
         scope,
-        translation.get_language(),
     )
     context = {
         "plan": plan,
         "filters": filters,
         "quarter_text": quarter_text(plan, filters.quarter),
         "target": target,
-        "body": mark_safe(  # noqa: S308 (rendered by our template)
-            cached_for_plan(plan, parts, lambda: _target_body(plan, target.pk, filters, scope))
-        ),
+        "body": _cached_body(plan, parts, lambda: _target_body(plan, target.pk, filters, scope)),
     }
     return render(request, "indicators/dashboard_target.html", context)
 
@@ -385,12 +392,12 @@ def dashboard_unit(request, year: int, unit_code: str):
         return render_to_string("indicators/_dashboard_unit_body.html", {"rows": rows, "unit": unit})
 
     # As on the dashboard: the table is the same for everyone who may see this unit.
-    parts = ("unit-body", unit.pk, filters.quarter, filters.include_submitted, translation.get_language())
+    parts = ("unit-body", unit.pk, filters.quarter, filters.include_submitted)
     context = {
         "plan": plan,
         "unit": unit,
         "filters": filters,
         "quarter_text": quarter_text(plan, filters.quarter),
-        "body": mark_safe(cached_for_plan(plan, parts, body)),  # noqa: S308 (rendered by our template)
+        "body": _cached_body(plan, parts, body),
     }
     return render(request, "indicators/dashboard_unit.html", context)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import DataElement, Target
+from .rollup import pace_share
 from .templatetags.vn import format_number
 from .validation import check_report, check_value, parse_number
 
@@ -192,8 +193,6 @@ class PaceForm(forms.Form):
         # The boxes always show the shares in force (25/50/75 without a profile of the target's own),
         # so the office edits figures it can see; "even" is never ticked in advance, or figures typed
         # without unticking it would be thrown away.
-        from .rollup import pace_share
-
         initial = {
             name: format_number(pace_share(target, quarter) * 100)
             for quarter, name in enumerate(self.QUARTERS, start=1)
