@@ -11,6 +11,7 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .models import Notification, Profile, Report, ReportingPeriod, Unit
@@ -23,11 +24,17 @@ def notify(users, *, kind: str, text: str, url: str = "", key: str, email: bool 
         return 0
     already = set(Notification.objects.filter(user__in=users, key=key).values_list("user_id", flat=True))
     fresh = [u for u in users if u.pk not in already]
+    # The in-app line and the mail's subject are cut to the column's length (a return reason may be
+    # long); the mail's body keeps the whole text.
+    short = Truncator(text).chars(Notification._meta.get_field("text").max_length)
     Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, text=text, url=url, key=key) for u in fresh], ignore_conflicts=True
+        [Notification(user=u, kind=kind, text=short, url=url, key=key) for u in fresh], ignore_conflicts=True
     )
     if email:
-        mails = [(text, f"{text}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email]) for u in fresh if u.email]
+        subject = Truncator(text).chars(150)
+        mails = [
+            (subject, f"{text}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email]) for u in fresh if u.email
+        ]
         if mails:
             transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
     return len(fresh)

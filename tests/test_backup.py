@@ -158,8 +158,16 @@ def as_json(data):
 
 
 def to_milliseconds(data):
-    """Django's JSON serializer writes times to the millisecond (ECMA-262), so dumpdata keeps that much."""
-    return json.loads(re.sub(r"(T\d\d:\d\d:\d\d\.\d{3})\d{3}", r"\1", json.dumps(data)))
+    """Django's JSON serializer writes times to the millisecond (ECMA-262), so dumpdata keeps that much.
+
+    Every time is brought to exactly three decimals: a time whose microseconds are under 1,000 comes
+    back from the dump with none at all, and isoformat() then writes no fraction.
+    """
+
+    def millis(match) -> str:
+        return f"{match.group(1)}.{(match.group(2) or '').ljust(6, '0')[:3]}"
+
+    return json.loads(re.sub(r"(T\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?", millis, json.dumps(data)))
 
 
 def test_dumpdata_and_loaddata_give_back_the_same_figures_and_audit(tmp_path):

@@ -39,6 +39,29 @@ def test_a_returned_report_notifies_the_groups_people(
     assert note.read_at is not None
 
 
+def test_a_long_return_reason_is_cut_in_the_portal_and_whole_in_the_mail(
+    client, demo, make_user, django_capture_on_commit_callbacks
+):
+    """Found by the form fuzz on PostgreSQL: a 1,000-character reason overflowed the notification's
+    400-character column and the return failed with a server error."""
+    from indicators.models import Report
+
+    open_quarter(demo)
+    leader = make_user("group_leader", units=[unit("TDP-01")], email="tt1@phominh.local")
+    client.force_login(leader)
+    client.post(entry_url("TDP-01"), group_payload(0) | {"action": "submit"})
+    client.force_login(make_user("office"))
+    reason = "Thiếu số hộ nghèo của khu dân cư phía nam. " * 23  # 988 characters: within the form, over 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(entry_url("TDP-01", name="report-return"), {"reason": reason.strip()})
+    assert response.status_code == 302
+    assert Report.objects.get(unit__code="TDP-01", period__quarter=4).return_reason == reason.strip()
+    note = Notification.objects.get(user=leader)
+    assert len(note.text) <= 400 and note.text.endswith("…")
+    sent = next(m for m in mail.outbox if "tt1@phominh.local" in m.to)
+    assert reason.strip() in sent.body and len(sent.subject) <= 150
+
+
 def test_nobody_reads_or_marks_another_persons_notifications(client, demo, make_user):
     owner = make_user("group_leader")
     note = Notification.objects.create(user=owner, kind="deadline", text="Riêng tư", key="k")
