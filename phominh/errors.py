@@ -1,0 +1,18 @@
+"""The page shown when a form fails Django's CSRF check (settings.CSRF_FAILURE_VIEW).
+
+Django's own page is English and technical. The usual cause here is a page left open past the end of
+the session, or opened before logging in again in another tab: say so in Vietnamese, in the portal's
+layout, and offer the way back. The technical reason stays out of the page (it helps nobody at the
+counter) and goes to the log, as Django's own view does.
+"""
+
+import logging
+
+from django.shortcuts import render
+
+logger = logging.getLogger("django.security.csrf")
+
+
+def csrf_failure(request, reason: str = ""):
+    logger.warning("CSRF failure on %s: %s", request.path, reason)
+    return render(request, "403_csrf.html", status=403)
