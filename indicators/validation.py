@@ -2,6 +2,8 @@
 
 Vietnamese writes 4.176 for four thousand one hundred seventy-six and 2,57 for two point five seven.
 A figure that could be read two ways (2.5, 1,234,567) is refused with a message, never guessed.
+Only the ASCII digits 0-9 are digits here: Python's `\\d` and `Decimal()` also take Arabic-Indic or
+full-width digits ("١٢", "１２" would become 12), which nobody in the ward types on purpose.
 """
 
 import re
@@ -14,8 +16,8 @@ from django.utils.translation import gettext as _
 from .models import DataElement
 from .templatetags.vn import format_number
 
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
-_PLAIN = re.compile(r"^\d+(,\d+)?$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
+_PLAIN = re.compile(r"^[0-9]+(,[0-9]+)?$")
 
 # A stock moving more than this share from last quarter, or a flow at ten times last quarter's, is
 # unusual enough to need a comment before it is submitted.
@@ -34,7 +36,7 @@ def parse_number(text: str) -> Decimal | None:
     if _GROUPED.match(body):
         body = body.replace(".", "")
     elif not _PLAIN.match(body):
-        if re.match(r"^\d+\.\d{1,2}$", body) or re.match(r"^\d+\.\d{4,}$", body):
+        if re.match(r"^[0-9]+\.[0-9]{1,2}$", body) or re.match(r"^[0-9]+\.[0-9]{4,}$", body):
             raise ValidationError(
                 _(
                     "“%(text)s”: dấu chấm dùng để phân cách hàng nghìn; số thập phân viết bằng dấu phẩy (ví dụ 2,57)."
@@ -42,7 +44,7 @@ def parse_number(text: str) -> Decimal | None:
                 % {"text": text.strip()},
                 code="ambiguous",
             )
-        if re.match(r"^\d{1,3}(,\d{3}){2,}$", body):
+        if re.match(r"^[0-9]{1,3}(,[0-9]{3}){2,}$", body):
             raise ValidationError(
                 _("“%(text)s”: hàng nghìn phân cách bằng dấu chấm (ví dụ 6.599.100.000).")
                 % {"text": text.strip()},

@@ -1,18 +1,27 @@
 """Form fields shared by the apps."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 # A primary key beyond a 64-bit integer is refused before the database sees it (SQLite overflows).
 MAX_PK = 2**63 - 1
+# ASCII digits only: str.isdigit() and int() also read "١٢" or "１２" as 12.
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 def _pk_in_range(value) -> bool:
-    return str(value).isdigit() and int(value) <= MAX_PK
+    text = str(value)
+    return _ASCII_DIGITS.fullmatch(text) is not None and int(text) <= MAX_PK
 
 
 class SafeModelChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
+        # A disabled field cleans its initial value, often an instance rather than a posted id: Django
+        # looks that one up in the queryset by its key, so it needs no range check (it is not input).
+        if isinstance(value, self.queryset.model):
+            return super().to_python(value)
         if value not in self.empty_values and not _pk_in_range(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)

@@ -472,6 +472,13 @@ def test_text_that_is_not_a_figure(client, people):
     nothing_saved()
 
 
+def test_non_ascii_digits_in_a_text_cell_are_not_a_figure(client, people):
+    client.force_login(people["leader"])
+    response = upload(client, fill(download(client), FIGURES | {"SO_HO": "\u0666\u0660\u0660"}))  # ٦٠٠
+    refused(response, "“\u0666\u0660\u0660” không phải là một số")
+    nothing_saved()
+
+
 def test_duplicate_rows(client, people):
     client.force_login(people["leader"])
 

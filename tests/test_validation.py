@@ -39,6 +39,12 @@ def test_reads_vietnamese_figures(text, expected):
         ("-5", "không được âm"),
         ("1,23456", "tối đa 4 chữ số"),
         ("99.999.999.999.999.999", "quá lớn"),
+        # Only 0-9: Python's \\d and Decimal() would read these as 12, 12,5 or 1.234.
+        ("\u0661\u0662", "không phải là một số"),  # Arabic-Indic ١٢
+        ("\uff11\uff12", "không phải là một số"),  # full-width １２
+        ("\u0967\u0968,\u096b", "không phải là một số"),  # Devanagari १२,५
+        ("1.\u0968\u0969\u096a", "không phải là một số"),
+        ("1\u0662", "không phải là một số"),
     ],
 )
 def test_refuses_what_it_cannot_read_unambiguously(text, message):
@@ -100,3 +106,18 @@ def test_unusual_changes_are_warnings(plan):
     assert set(issues.warnings) == {ids["DAN_BO"], ids["VIEC_LAM_MOI"]}  # 6 → 9 buffalo is too small to flag
     assert "50%" in issues.warnings[ids["DAN_BO"]][0]
     assert "Gấp 10 lần" in issues.warnings[ids["VIEC_LAM_MOI"]][0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["\u0661", "\uff11", "1\u0662", str(2**63)])
+def test_a_chosen_primary_key_is_ascii_digits_within_range(demo, text):
+    """The shared choice fields read "١" (or "１") as no choice, not as the unit with pk 1."""
+    from indicators.models import Unit
+    from phominh.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
+
+    first = Unit.objects.order_by("pk").first()
+    assert SafeModelChoiceField(queryset=Unit.objects.all()).clean(str(first.pk)) == first
+    with pytest.raises(ValidationError):
+        SafeModelChoiceField(queryset=Unit.objects.all()).clean(text)
+    with pytest.raises(ValidationError):
+        SafeModelMultipleChoiceField(queryset=Unit.objects.all()).clean([str(first.pk), text])
