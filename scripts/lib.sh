@@ -14,6 +14,16 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The files pip reads for a requirements file: the file itself, then (recursively) those it includes
+# with -r / --requirement, which pip resolves relative to the including file.
+requirement_files() {
+  local file=$1 included
+  echo "$file"
+  while IFS= read -r included; do
+    requirement_files "$(dirname "$file")/$included"
+  done < <(sed -nE 's/^[[:space:]]*(-r|--requirement)[[:space:]=]*([^[:space:]#]+).*/\2/p' "$file")
+}
+
 ensure_venv() {
   local requirements=$1 python=${PYTHON:-python3}
   if [ ! -x .venv/bin/python ]; then
@@ -23,13 +33,16 @@ ensure_venv() {
       "$python" -m venv .venv
     fi
   fi
-  local stamp
-  stamp=".venv/.installed-$(cat requirements*.txt | sha256sum | cut -c1-16)"
-  if [ ! -f "$stamp" ]; then
+  # One stamp per requirements file, holding the hash of that file and of those it includes: scripts/run's
+  # install (requirements.txt) must not stand for scripts/test's (requirements-dev.txt).
+  local stamp hash
+  stamp=".venv/.installed/$(basename "$requirements")"
+  hash=$(requirement_files "$requirements" | while IFS= read -r f; do cat "$f"; done | sha256sum | cut -c1-16)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -r "$requirements"
-    rm -f .venv/.installed-*
-    touch "$stamp"
+    mkdir -p .venv/.installed
+    echo "$hash" >"$stamp"
   fi
 }
 
