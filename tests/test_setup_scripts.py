@@ -132,3 +132,14 @@ def test_a_changed_dev_file_leaves_the_portal_install_alone(tmp_path):
     assert pip_installs(run("scripts/run", clone, env)) == []
     assert pip_installs(run("scripts/test", clone, env)) == ["requirements-dev.txt"]
 
+
+def test_apt_waits_for_the_dpkg_lock(tmp_path):
+    """Another apt holding the dpkg lock is waited for, not a reason to carry on without the packages."""
+    clone, env = fresh_clone(tmp_path, dpkg_status=1)
+
+    calls = run(". scripts/lib.sh && apt_install libpango-1.0-0 chromium", clone, env)
+
+    apt_calls = [call for call in calls if call.startswith("apt-get")]
+    assert [call.split()[3] for call in apt_calls] == ["update", "install"]
+    assert all(call.split()[1:3] == ["-o", "DPkg::Lock::Timeout=300"] for call in apt_calls)
+    assert apt_calls[1].endswith("libpango-1.0-0 chromium")
