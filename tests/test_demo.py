@@ -1,7 +1,14 @@
 """The demo set: one account per role, realistic units, values only where a unit reports them."""
 
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
 
 from indicators.models import Assignment, Baseline, Profile, Report, ReportedValue, Unit
 
@@ -59,3 +66,39 @@ def test_group_values_are_consistent_counts(demo):
             v["HO_NGHEO"] <= v["SO_HO"] and v["HO_VAN_HOA"] <= v["SO_HO"] and v["NGUOI_BHYT"] <= v["DAN_SO"]
         )
         assert all(value == value.to_integral_value() for value in v.values())
+
+
+def test_setup_dev_refuses_in_production(settings, monkeypatch):
+    """The demo accounts' password is in the README: production never gets them, even on a fresh database."""
+    from campaigns.models import Plan
+
+    settings.PRODUCTION = True
+    monkeypatch.setattr(Plan.objects, "exists", lambda: False)  # as on a fresh database
+    monkeypatch.setattr(
+        "indicators.management.commands.setup_dev.call_command",
+        lambda *args, **kwargs: pytest.fail(f"setup_dev loaded {args} in production"),
+    )
+    with pytest.raises(CommandError, match="DJANGO_ENV=production"):
+        call_command("setup_dev", stdout=io.StringIO())
+
+
+@pytest.mark.django_db(False)
+def test_setup_dev_with_django_env_production_exits_non_zero_and_touches_no_database(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))} | {
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "k3y-for-the-check-only-" + "x7Qp9zR2" * 6,
+        "DJANGO_ALLOWED_HOSTS": "thidua.phominh.gov.vn",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "setup_dev"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "setup_dev chỉ dùng khi phát triển" in result.stderr
+    assert not database.exists()

@@ -1,9 +1,10 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from campaigns.models import Plan, PledgeWindow
@@ -19,10 +20,17 @@ DEMO_HARVEST_TARGETS = ("KT-07", "KT-07a", "KT-07a.1", "KT-07b", "KT-07b.1")
 class Command(BaseCommand):
     help = (
         "Development only: load the 2024 plan and the demo set (units, demo accounts, values) into an "
-        "empty database. Does nothing when a plan is already there, so local changes are kept."
+        "empty database. Does nothing when a plan is already there, so local changes are kept. Refuses "
+        "with DJANGO_ENV=production: the demo accounts' password is published in the README."
     )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "setup_dev chỉ dùng khi phát triển: với DJANGO_ENV=production không nạp bộ dữ liệu minh họa "
+                "(các tài khoản minh họa có mật khẩu công khai trong README). Môi trường thật chỉ nạp kế "
+                "hoạch: manage.py loaddata plan_2024 titles."
+            )
         if Plan.objects.exists():
             self.stdout.write("Đã có dữ liệu kế hoạch, không nạp lại.")
             return
