@@ -65,6 +65,47 @@ def test_a_group_leader_proposes_for_his_own_group_only(client, people):
         assert client.get(reverse("awards-proposal-create")).status_code == 403
 
 
+def test_the_owner_edits_his_draft_and_the_change_is_saved(client, people):
+    """The edit page posts no unit (the field is locked): the proposal keeps its unit, the new figures
+    are saved, the version moves on and the change is audited. Another group's leader cannot edit it."""
+    create(client, people["leader"], nominee_name="Huỳnh Văn Một")
+    proposal = Proposal.objects.get(nominee_name="Huỳnh Văn Một")
+    url = reverse("awards-proposal-edit", args=[proposal.pk])
+    data = {
+        "title": title("GDVH").pk,
+        "nominee_name": "Huỳnh Văn Hai",
+        "nominee_position": "Số 5, tổ dân phố 1",
+        "achievements": "Nuôi con học giỏi, giữ vườn sạch.",
+        "version": proposal.version,
+    }
+    client.force_login(people["other_leader"])
+    assert client.post(url, data).status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.nominee_name == "Huỳnh Văn Một"
+
+    client.force_login(people["leader"])
+    page = client.get(url).content.decode()
+    assert 'name="unit"' in page and "disabled" in page
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    assert response["Location"] == reverse("awards-proposal", args=[proposal.pk])
+    proposal.refresh_from_db()
+    assert (proposal.nominee_name, proposal.nominee_position) == ("Huỳnh Văn Hai", "Số 5, tổ dân phố 1")
+    assert proposal.achievements == "Nuôi con học giỏi, giữ vườn sạch." and proposal.unit.code == "TDP-01"
+    assert proposal.version == data["version"] + 1
+    assert ActionLog.objects.filter(action="awards.proposal.edited", object_id=proposal.pk).exists()
+    # A unit posted anyway (another group's) changes nothing: the locked field keeps the proposal's.
+    data |= {"version": proposal.version, "unit": unit("TDP-02").pk, "nominee_name": "Huỳnh Văn Ba"}
+    assert client.post(url, data).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.unit.code == "TDP-01" and proposal.nominee_name == "Huỳnh Văn Ba"
+    # The page posted twice from the same copy: the second is a conflict, not a silent overwrite.
+    response = client.post(url, data | {"nominee_name": "Huỳnh Văn Tư"})
+    assert response.status_code == 200 and "vừa được người khác cập nhật" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.nominee_name == "Huỳnh Văn Ba"
+
+
 def test_the_title_decides_what_may_be_proposed(client, people):
     response = create(client, people["leader"], nominee_name="")
     assert response.status_code == 200 and "Phải ghi tên chủ hộ" in response.content.decode()
