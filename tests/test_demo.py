@@ -1,7 +1,9 @@
 """The demo set: one account per role, realistic units, values only where a unit reports them."""
 
 import io
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ from indicators.models import Assignment, Baseline, Profile, Report, ReportedVal
 from .conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_one_demo_account_per_role_with_the_readme_password(demo):
@@ -93,7 +96,7 @@ def test_setup_dev_with_django_env_production_exits_non_zero_and_touches_no_data
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "setup_dev"],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
@@ -102,3 +105,75 @@ def test_setup_dev_with_django_env_production_exits_non_zero_and_touches_no_data
     assert result.returncode != 0
     assert "setup_dev chỉ dùng khi phát triển" in result.stderr
     assert not database.exists()
+
+
+SEES_ALL = {"leadership", "council", "admin"}
+
+
+def readme_demo_accounts() -> dict[str, tuple[str, set[str] | None]]:
+    """README's "Demo accounts" table: username → (role cell, unit names), None for "all".
+
+    A row `a1` … `a8` pairs each account with one unit of "Name 1 … 8"; in a one-account row
+    "Name 1 … 8" means all eight units.
+    """
+    section = (ROOT / "README.md").read_text().split("## Demo accounts", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    accounts = {}
+    for row in rows:
+        users, role, units = (cell.strip() for cell in row.strip("|").split("|"))
+        names = re.findall(r"`([^`]+)`", users)
+        if units.startswith("all"):
+            unit_sets = [None] * len(names)
+        else:
+            single, ranges = [], []
+            for unit in units.split(", "):
+                found = re.fullmatch(r"(.+) (\d+) … (\d+)", unit)
+                if found:
+                    prefix, first, last = found.group(1), int(found.group(2)), int(found.group(3))
+                    ranges.append([f"{prefix} {i}" for i in range(first, last + 1)])
+                else:
+                    single.append(unit)
+            if len(names) == 2 and "…" in users:  # `totruong1` … `totruong8`
+                first, last = (int(re.search(r"\d+$", name).group()) for name in names)
+                stem = re.sub(r"\d+$", "", names[0])
+                names = [f"{stem}{i}" for i in range(first, last + 1)]
+                unit_sets = [set(single) | {r[i] for r in ranges} for i in range(len(names))]
+            else:
+                unit_sets = [set(single) | {u for r in ranges for u in r}]
+        for name, unit_set in zip(names, unit_sets, strict=True):
+            accounts[name] = (role, unit_set)
+    return accounts
+
+
+def fixture_demo_accounts() -> dict[str, tuple[str, set[str]]]:
+    """fixtures/demo_2024.json: username → (role, names of the units the profile serves)."""
+    objects = json.loads((ROOT / "fixtures" / "demo_2024.json").read_text())
+
+    def by_model(model: str) -> dict[int, dict]:
+        return {o["pk"]: o["fields"] for o in objects if o["model"] == model}
+
+    users, units = by_model("auth.user"), by_model("indicators.unit")
+    return {
+        users[profile["user"]]["username"]: (profile["role"], {units[pk]["name"] for pk in profile["units"]})
+        for profile in by_model("indicators.profile").values()
+    }
+
+
+@pytest.mark.django_db(False)
+def test_readme_demo_accounts_table_matches_the_fixture():
+    readme, fixture = readme_demo_accounts(), fixture_demo_accounts()
+    assert readme.keys() == fixture.keys()
+    for username, (role, units) in fixture.items():
+        readme_role, readme_units = readme[username]
+        assert readme_role.startswith(str(Profile.Role(role).label)), username
+        if readme_units is None:
+            assert role in SEES_ALL and units == set(), username
+        else:
+            assert readme_units == units, username
+
+
+@pytest.mark.django_db(False)
+def test_the_vhxh_official_serves_the_residential_groups_in_the_readme_and_the_fixture():
+    groups = {f"Tổ dân phố {i}" for i in range(1, 9)}
+    assert groups <= readme_demo_accounts()["canbo_vhxh"][1]
+    assert groups <= fixture_demo_accounts()["canbo_vhxh"][1]
