@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "campaigns",
     "indicators",
     "awards",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +113,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The document worker (jobs/) writes to the same file as runserver: a writer waits for the other's
+    # lock (up to 20 s) instead of failing with "database is locked", and a transaction takes the write
+    # lock when it starts, so that two never deadlock upgrading a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -171,6 +179,20 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Long documents (jobs/) are built off the request path by Django's Tasks framework (the django-tasks
+# backport; Django 6 has it built in, but needs Python 3.12) with its database backend: the queue is a
+# table of the portal's own database, SQLite or PostgreSQL, worked by `manage.py db_worker` (scripts/run
+# starts one; production runs as many as wanted, PostgreSQL hands each task to one of them with SKIP
+# LOCKED). The tests run tasks at once (ImmediateBackend, tests/conftest.py).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("PHOMINH_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Finished documents (jobs.DocumentJob.result), under MEDIA_ROOT, served only through the owner's view.
+JOBS_ROOT = Path(os.environ.get("PHOMINH_JOBS_ROOT", MEDIA_ROOT / "jobs"))
 
 # Roll-ups are cached per plan, quarter and units while the data behind them is unchanged
 # (indicators.rollup.data_fingerprint); plan definitions edited in the admin show within this time.

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("", include("indicators.urls")),
     path("", include("awards.urls")),
+    path("", include("jobs.urls")),
     path("api/v1/", include("campaigns.api_urls")),
 ]

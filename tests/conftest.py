@@ -19,7 +19,7 @@ DEMO_PASSWORD = "PhoMinh@2024"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def fast_password_hashing():
+def fast_password_hashing(tmp_path_factory):
     """New passwords in tests are hashed cheaply; the demo's PBKDF2 hashes still verify."""
     from django.test import override_settings
 
@@ -28,7 +28,11 @@ def fast_password_hashing():
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
     # Roll-ups are computed afresh in tests (tests/test_rollup_cache.py tests the cache itself).
-    with override_settings(PASSWORD_HASHERS=hashers, ROLLUP_CACHE_SECONDS=0):
+    # Background documents (jobs/) are built at once, in the test's thread, into a scratch folder;
+    # tests/test_jobs.py runs the database queue and its worker once.
+    tasks = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    jobs_root = tmp_path_factory.mktemp("jobs")
+    with override_settings(PASSWORD_HASHERS=hashers, ROLLUP_CACHE_SECONDS=0, TASKS=tasks, JOBS_ROOT=jobs_root):
         yield
 
 

@@ -11,9 +11,11 @@ Each cell runs in its own test, on the demo data, in a rolled-back transaction.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from indicators.models import Notification
+from jobs.models import DocumentJob
 
 from .pledging import open_window
 from .reporting import open_quarter, unit
@@ -105,6 +107,11 @@ MATRIX = [
     ("GET", "notifications", [], row(200, norole=200)),
     ("POST", "notifications-read-all", [], row(302, norole=302)),
     ("POST", "notification-read", ["NOTE"], row(404, norole=404, leader=302)),
+    # A document job (jobs/) is its requester's alone: "JOB" stands for a finished job of the leader.
+    ("GET", "jobs", [], row(200, norole=200)),
+    ("GET", "job", ["JOB"], row(404, norole=404, leader=200)),
+    ("GET", "job-status", ["JOB"], row(404, norole=404, leader=200)),
+    ("GET", "job-download", ["JOB"], row(404, norole=404, leader=200)),
 ]
 
 
@@ -124,7 +131,21 @@ def users(demo, make_user):
         "council": make_user("council"),
         "admin": make_user("admin"),
         "NOTE": Notification.objects.create(user=leader, kind="deadline", text="Hạn nộp", key="matrix"),
+        "JOB": finished_job(leader),
     }
+
+
+def finished_job(user) -> DocumentJob:
+    job = DocumentJob.objects.create(
+        requested_by=user,
+        kind=DocumentJob.Kind.DECISION_CERTIFICATES,
+        label="Giấy khen",
+        result_name="gk.pdf",
+    )
+    job.result.save("gk.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    job.status = DocumentJob.Status.DONE
+    job.save()
+    return job
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -134,7 +155,7 @@ def users(demo, make_user):
     ids=[f"{m} {n} {'/'.join(str(a) for a in args)}" for m, n, args, _e in MATRIX],
 )
 def test_access(client, users, method, name, args, expected, role):
-    args = [users["NOTE"].pk if a == "NOTE" else a for a in args]
+    args = [users[a].pk if a in ("NOTE", "JOB") else a for a in args]
     url = reverse(name, args=args)
     if users[role] is not None:
         client.force_login(users[role])
