@@ -149,9 +149,9 @@ class BallotCastAdmin(ReadOnlyAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ["number", "kind", "signed_on", "issuer", "session", "recorded_by"]
-    list_filter = ["kind"]
-    list_select_related = ["session", "recorded_by"]
+    list_display = ["number", "kind", "status", "signed_on", "subject", "issuer", "session", "corrects"]
+    list_filter = ["kind", "status", "plan"]
+    list_select_related = ["session", "corrects"]
 
 
 @admin.register(Posting)

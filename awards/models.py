@@ -222,34 +222,90 @@ class CouncilMember(models.Model):
 
 
 class Decision(models.Model):
-    """A document that settles a session's outcome: the ward chairman's decision (quyết định), the
-    proposal letter to the higher level (tờ trình), or the higher level's decision once it arrives."""
+    """A document that awards titles: the ward chairman's decision (quyết định), the proposal letter to
+    the higher level (tờ trình), or the higher level's decision once it arrives.
+
+    A decision of the ward is a draft until it is signed: its number, date and summary line (trích yếu)
+    may be corrected while it is a draft, and are locked once it is signed. The registry is written at
+    signing. A signed decision is corrected only by another decision that names it in `corrects`.
+    Most decisions settle a council session's outcome; one for titles whose procedure has no council
+    vote (Gia đình văn hóa, Nghị định 86/2023) or a one-off award (khen thưởng đột xuất, chuyên đề) has
+    no session and lists its own proposals.
+    """
 
     class Kind(models.TextChoices):
         WARD = "ward", _("Quyết định khen thưởng của Chủ tịch UBND phường")
         LETTER = "letter", _("Tờ trình đề nghị cấp trên khen thưởng")
         HIGHER = "higher", _("Quyết định khen thưởng của cấp trên")
 
-    session = models.ForeignKey("CouncilSession", on_delete=models.PROTECT, related_name="decisions")
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        SIGNED = "signed", _("Đã ký")
+
+    plan = models.ForeignKey("campaigns.Plan", on_delete=models.PROTECT, related_name="award_decisions")
+    session = models.ForeignKey(
+        "CouncilSession", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
     kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices)
-    number = models.CharField(_("số, ký hiệu"), max_length=40)
-    signed_on = models.DateField(_("ngày ký"))
+    status = models.CharField(_("trạng thái"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    number = models.CharField(_("số, ký hiệu"), max_length=40, blank=True)
+    signed_on = models.DateField(_("ngày ký"), null=True, blank=True)
+    subject = models.CharField(
+        _("trích yếu"),
+        max_length=400,
+        blank=True,
+        help_text=_("Ví dụ: Về việc khen thưởng đột xuất … Để trống: khen thưởng tổng kết năm."),
+    )
     issuer = models.CharField(_("người có thẩm quyền"), max_length=160)
     signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
+    proposals = models.ManyToManyField(
+        "Proposal", blank=True, related_name="decisions", verbose_name=_("danh sách khen thưởng")
+    )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correcting_decisions",
+        verbose_name=_("đính chính quyết định"),
+    )
+    changes = models.JSONField(
+        _("nội dung đính chính"),
+        default=dict,
+        blank=True,
+        help_text=_("Số, ngày, trích yếu mới của quyết định được đính chính."),
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("ghi nhận lúc"), default=timezone.now)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("quyết định, tờ trình")
         verbose_name_plural = _("quyết định, tờ trình")
-        ordering = ["session", "kind"]
+        ordering = ["plan", "signed_on", "pk"]
         constraints = [
+            # A session has one decision of each kind; decisions without a session are many per plan.
             models.UniqueConstraint(fields=["session", "kind"], name="decision_one_per_kind_and_session"),
-            models.CheckConstraint(condition=~Q(number=""), name="decision_has_number"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (~Q(number="") & Q(signed_on__isnull=False)),
+                name="decision_signed_has_number_and_date",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} số {self.number}"
+        return f"{self.get_kind_display()} số {self.number or '…'}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.Status.SIGNED
+
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
 
 class Proposal(models.Model):

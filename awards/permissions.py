@@ -133,6 +133,11 @@ def can_decide(user) -> bool:
     return role_of(user) == Role.LEADERSHIP
 
 
+def can_draft_decisions(user) -> bool:
+    """The office prepares draft decisions (number, date, list) for the chairman to sign."""
+    return role_of(user) == Role.OFFICE
+
+
 def can_record_higher_decision(user) -> bool:
     return role_of(user) in {Role.LEADERSHIP, Role.OFFICE}
 

@@ -7,6 +7,7 @@ the lists (công khai) and the comments received are here too, because the decis
 """
 
 import os
+import re
 from collections import defaultdict
 from datetime import date
 
@@ -659,6 +660,10 @@ def record_comment_response(*, comment: PostingComment, user, response: str) -> 
         return comment
 
 
+WARD_RECIPIENTS = "- Như Điều 3;\n- TT. ĐU, HĐND phường;\n- CT, PCT UBND phường;\n- Lưu: VT, VP-TK."
+LETTER_RECIPIENTS = "- Như trên;\n- Lưu: VT, VP-TK."
+
+
 def _require_decision(session: CouncilSession, user) -> CouncilSession:
     if not permissions.can_decide(user):
         raise AwardError(_("Chỉ Chủ tịch UBND phường ký quyết định, tờ trình."))
@@ -676,6 +681,33 @@ def _clean_number(number: str) -> str:
     number = (number or "").strip()
     if not number:
         raise AwardError(_("Phải ghi số, ký hiệu văn bản."))
+    return number
+
+
+def number_pattern(*, plan, kind: str) -> str | None:
+    """The ward's pattern for a document it issues (data on the plan); None for the higher level's."""
+    if kind == Decision.Kind.WARD:
+        return plan.decision_number_pattern
+    if kind == Decision.Kind.LETTER:
+        return plan.letter_number_pattern
+    return None
+
+
+def check_number(*, plan, kind: str, number: str) -> str:
+    """The number as typed, stripped, refused unless it follows the ward's pattern ("125/QĐ-UBND")."""
+    number = _clean_number(number)
+    pattern = number_pattern(plan=plan, kind=kind)
+    if pattern:
+        try:
+            matches = re.fullmatch(pattern, number, flags=re.ASCII)
+        except re.error:
+            matches = None
+        if not matches:
+            example = "125/QĐ-UBND" if kind == Decision.Kind.WARD else "21/TTr-UBND"
+            raise AwardError(
+                _("Số, ký hiệu “%(number)s” không đúng mẫu của phường (ví dụ %(example)s).")
+                % {"number": number, "example": example}
+            )
     return number
 
 
@@ -700,80 +732,334 @@ def _record(proposal: Proposal, decision: Decision) -> AwardRecord:
     )
 
 
-def record_decision(*, session: CouncilSession, user, number: str, signed_on: date) -> Decision:
-    """The ward chairman's decision on the ward's titles the session passed: each enters the registry."""
-    number = _clean_number(number)
+def _lock_decision(decision: Decision) -> Decision:
+    return (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("plan", "session", "corrects")
+        .get(pk=decision.pk)
+    )
+
+
+def _require_draft(decision: Decision, version: int | None) -> None:
+    if decision.is_signed:
+        raise AwardError(_("Quyết định đã ký không sửa được; muốn sửa phải ban hành quyết định đính chính."))
+    if version is not None and version != decision.version:
+        raise ConflictError(_("Người khác vừa sửa dự thảo này; hãy tải lại trang."))
+
+
+def _decidable_without_session(proposals: list[Proposal], *, plan, one_off: bool) -> None:
+    for p in proposals:
+        if p.plan_id != plan.pk:
+            raise AwardError(
+                _("%(who)s không thuộc kế hoạch năm %(year)d.") % {"who": _who(p), "year": plan.year}
+            )
+        if p.status != Proposal.Status.CHECKED or p.office_eligible is not True:
+            raise AwardError(_("%(who)s chưa được Văn phòng kiểm tra là đủ điều kiện.") % {"who": _who(p)})
+        if p.decisions.exists():
+            raise AwardError(_("%(who)s đã có trong một quyết định khác.") % {"who": _who(p)})
+
+
+def draft_decision(
+    *,
+    plan,
+    user,
+    session: CouncilSession | None = None,
+    proposals: list[Proposal] | None = None,
+    subject: str = "",
+    number: str = "",
+    signed_on: date | None = None,
+    recipients: str | None = None,
+) -> Decision:
+    """A draft decision of the ward chairman: a session's outcome for the ward's titles, or (without a
+    session) the office's list for titles with no council vote and one-off awards (with a subject).
+
+    The number and date may be left for later; they are checked when given and required at signing.
+    """
+    if not (permissions.can_decide(user) or permissions.can_draft_decisions(user)):
+        raise AwardError(_("Chỉ Văn phòng - Thống kê hoặc Chủ tịch UBND phường soạn quyết định."))
+    subject = (subject or "").strip()
+    number = check_number(plan=plan, kind=Decision.Kind.WARD, number=number) if (number or "").strip() else ""
     with transaction.atomic():
-        session = _require_decision(session, user)
-        if session.decisions.filter(kind=Decision.Kind.WARD).exists():
-            raise AwardError(_("Quyết định khen thưởng của phiên họp này đã được ghi nhận."))
-        proposals = [p for p in passed_proposals(session, ward=True) if p.status == Proposal.Status.PASSED]
-        if not proposals:
-            raise AwardError(_("Không có đề nghị nào thuộc thẩm quyền của phường được thông qua."))
-        problems = decision_blockers(proposals, on=_decision_day(signed_on))
-        if problems:
-            raise AwardError(_("Chưa thể quyết định: %(list)s") % {"list": " ".join(problems)})
+        if session is not None:
+            session = (
+                CouncilSession.objects.select_for_update(of=("self",))
+                .select_related("plan")
+                .get(pk=session.pk)
+            )
+            if session.status != CouncilSession.Status.CLOSED:
+                raise AwardError(_("Phiên họp chưa kết thúc biểu quyết."))
+            if session.decisions.filter(kind=Decision.Kind.WARD).exists():
+                raise AwardError(_("Quyết định khen thưởng của phiên họp này đã được ghi nhận."))
+            plan = session.plan
+            proposals = [
+                p for p in passed_proposals(session, ward=True) if p.status == Proposal.Status.PASSED
+            ]
+            if not proposals:
+                raise AwardError(_("Không có đề nghị nào thuộc thẩm quyền của phường được thông qua."))
+        else:
+            proposals = list(
+                Proposal.objects.select_for_update(of=("self",))
+                .filter(pk__in=[p.pk for p in proposals or []])
+                .select_related("plan", "title", "unit")
+            )
+            if not proposals:
+                raise AwardError(_("Quyết định phải có ít nhất một trường hợp được khen thưởng."))
+            _decidable_without_session(proposals, plan=plan, one_off=bool(subject))
         decision = Decision.objects.create(
+            plan=plan,
             session=session,
             kind=Decision.Kind.WARD,
             number=number,
             signed_on=signed_on,
+            subject=subject,
             issuer=_("Chủ tịch UBND phường Phổ Minh"),
-            signer_name=session.plan.signer_name,
+            signer_name=plan.signer_name,
+            recipients=WARD_RECIPIENTS if recipients is None else recipients.strip(),
             recorded_by=user,
         )
-        for proposal in proposals:
-            _record(proposal, decision)
-            Proposal.objects.filter(pk=proposal.pk).update(
-                status=Proposal.Status.AWARDED, version=F("version") + 1, updated_at=timezone.now()
-            )
-            log_action(proposal, "awards.proposal.awarded", user, {"decision": number})
+        decision.proposals.set(proposals)
         log_action(
-            session,
-            "awards.decision.recorded",
+            decision,
+            "awards.decision.drafted",
             user,
-            {"number": number, "proposals": [p.pk for p in proposals]},
+            {
+                "session": session.pk if session else None,
+                "number": number,
+                "subject": subject,
+                "proposals": [p.pk for p in proposals],
+            },
         )
         return decision
+
+
+DRAFT_FIELDS = ("number", "signed_on", "subject", "recipients")
+
+
+def update_draft(*, decision: Decision, user, version: int | None = None, **data) -> Decision:
+    """The number, date, summary line or recipients of a draft corrected; refused once it is signed."""
+    if not (permissions.can_decide(user) or permissions.can_draft_decisions(user)):
+        raise AwardError(_("Chỉ Văn phòng - Thống kê hoặc Chủ tịch UBND phường sửa dự thảo quyết định."))
+    with transaction.atomic():
+        decision = _lock_decision(decision)
+        _require_draft(decision, version)
+        if (data.get("number") or "").strip():
+            data["number"] = check_number(plan=decision.plan, kind=decision.kind, number=data["number"])
+        changes = {}
+        for name in DRAFT_FIELDS:
+            if name in data:
+                new = data[name].strip() if isinstance(data[name], str) else data[name]
+                old = getattr(decision, name)
+                if new != old:
+                    changes[name] = {"old": str(old) if old else "", "new": str(new) if new else ""}
+                    setattr(decision, name, new or ("" if name != "signed_on" else None))
+        if changes:
+            decision.version += 1
+            decision.save(update_fields=[*changes, "version"])
+            log_action(decision, "awards.decision.draft_changed", user, {"changes": changes})
+        return decision
+
+
+def _apply_correction(correction: Decision, user) -> None:
+    """A signed correcting decision puts its corrected number, date or summary on the decision it
+    corrects and on that decision's rows of the registry, each change logged."""
+    original = _lock_decision(correction.corrects)
+    before = {name: str(getattr(original, name) or "") for name in ("number", "signed_on", "subject")}
+    fields = []
+    if correction.changes.get("number"):
+        original.number = correction.changes["number"]
+        fields.append("number")
+    if correction.changes.get("signed_on"):
+        original.signed_on = date.fromisoformat(correction.changes["signed_on"])
+        fields.append("signed_on")
+    if "subject" in correction.changes:
+        original.subject = correction.changes["subject"]
+        fields.append("subject")
+    if fields:
+        original.version += 1
+        original.save(update_fields=[*fields, "version"])
+        original.records.update(decision_number=original.number, decided_on=original.signed_on)
+    log_action(
+        original,
+        "awards.decision.corrected",
+        user,
+        {
+            "by": correction.pk,
+            "by_number": correction.number,
+            "before": before,
+            "after": {
+                name: str(getattr(original, name) or "") for name in ("number", "signed_on", "subject")
+            },
+        },
+    )
+
+
+def sign_decision(*, decision: Decision, user, version: int | None = None) -> Decision:
+    """The chairman signs a draft: its number and date must be there and valid, nothing may block the
+    award; the awarded enter the registry (a letter sends its proposals up). Locked afterwards."""
+    if not permissions.can_decide(user):
+        raise AwardError(_("Chỉ Chủ tịch UBND phường ký quyết định, tờ trình."))
+    with transaction.atomic():
+        decision = _lock_decision(decision)
+        _require_draft(decision, version)
+        number = check_number(plan=decision.plan, kind=decision.kind, number=decision.number)
+        if decision.signed_on is None:
+            raise AwardError(_("Phải ghi ngày ký."))
+        duplicate = Decision.objects.filter(
+            plan__year=decision.plan.year, kind=decision.kind, number=number, status=Decision.Status.SIGNED
+        ).exclude(pk=decision.pk)
+        if decision.kind != Decision.Kind.HIGHER and duplicate.exists():
+            raise AwardError(_("Số %(number)s đã được dùng cho một văn bản khác đã ký.") % {"number": number})
+        proposals = list(
+            decision.proposals.select_for_update(of=("self",)).select_related("plan", "title", "unit")
+        )
+        if decision.corrects_id is None:
+            wanted = Proposal.Status.PASSED if decision.session_id else Proposal.Status.CHECKED
+            stale = [p for p in proposals if p.status != wanted]
+            if stale:
+                raise AwardError(
+                    _("Trạng thái đã thay đổi: %(list)s.") % {"list": ", ".join(_who(p) for p in stale)}
+                )
+            problems = decision_blockers(proposals, on=_decision_day(decision.signed_on))
+            if problems:
+                verb = (
+                    _("Chưa thể trình: %(list)s")
+                    if decision.kind == Decision.Kind.LETTER
+                    else _("Chưa thể quyết định: %(list)s")
+                )
+                raise AwardError(verb % {"list": " ".join(problems)})
+        decision.status = Decision.Status.SIGNED
+        decision.signed_by = user
+        decision.signed_at = timezone.now()
+        decision.version += 1
+        decision.save(update_fields=["status", "signed_by", "signed_at", "version"])
+        if decision.corrects_id:
+            _apply_correction(decision, user)
+        elif decision.kind == Decision.Kind.LETTER:
+            Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
+                status=Proposal.Status.PROPOSED_UP,
+                letter=decision,
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+            )
+            for proposal in proposals:
+                log_action(proposal, "awards.proposal.proposed_up", user, {"letter": number})
+        else:
+            for proposal in proposals:
+                _record(proposal, decision)
+                Proposal.objects.filter(pk=proposal.pk).update(
+                    status=Proposal.Status.AWARDED, version=F("version") + 1, updated_at=timezone.now()
+                )
+                log_action(proposal, "awards.proposal.awarded", user, {"decision": number})
+        action = (
+            "awards.letter.recorded" if decision.kind == Decision.Kind.LETTER else "awards.decision.recorded"
+        )
+        subject = decision.session if decision.session_id else decision
+        log_action(
+            subject,
+            action,
+            user,
+            {"decision": decision.pk, "number": number, "proposals": [p.pk for p in proposals]},
+        )
+        return decision
+
+
+def correct_decision(
+    *, decision: Decision, user, number: str = "", signed_on: date | None = None, changes: dict
+) -> Decision:
+    """A draft correcting decision (quyết định đính chính) for a signed one: it carries the corrected
+    number, date or summary line, applied to the original and the registry when it is signed."""
+    if not (permissions.can_decide(user) or permissions.can_draft_decisions(user)):
+        raise AwardError(_("Chỉ Văn phòng - Thống kê hoặc Chủ tịch UBND phường soạn quyết định."))
+    with transaction.atomic():
+        original = _lock_decision(decision)
+        if not original.is_signed:
+            raise AwardError(_("Dự thảo chưa ký thì sửa trực tiếp, không cần quyết định đính chính."))
+        if original.kind == Decision.Kind.HIGHER:
+            raise AwardError(_("Quyết định của cấp trên do cấp trên đính chính."))
+        clean = {}
+        if (changes.get("number") or "").strip():
+            clean["number"] = check_number(plan=original.plan, kind=original.kind, number=changes["number"])
+        if changes.get("signed_on"):
+            clean["signed_on"] = changes["signed_on"].isoformat()
+        if "subject" in changes and changes["subject"] is not None:
+            clean["subject"] = changes["subject"].strip()
+        clean = {k: v for k, v in clean.items() if v != str(getattr(original, k) or "")}
+        if not clean:
+            raise AwardError(_("Quyết định đính chính phải sửa ít nhất một nội dung."))
+        number = (
+            check_number(plan=original.plan, kind=original.kind, number=number)
+            if (number or "").strip()
+            else ""
+        )
+        correction = Decision.objects.create(
+            plan=original.plan,
+            kind=original.kind,
+            number=number,
+            signed_on=signed_on,
+            subject=_("Về việc đính chính %(doc)s số %(number)s")
+            % {
+                "doc": _("Quyết định") if original.kind == Decision.Kind.WARD else _("Tờ trình"),
+                "number": original.number,
+            },
+            issuer=original.issuer,
+            signer_name=original.signer_name,
+            recipients=original.recipients,
+            corrects=original,
+            changes=clean,
+            recorded_by=user,
+        )
+        log_action(correction, "awards.decision.correction_drafted", user, {"corrects": original.pk, **clean})
+        return correction
+
+
+def record_decision(*, session: CouncilSession, user, number: str, signed_on: date) -> Decision:
+    """The ward chairman's decision on the ward's titles the session passed, drafted and signed at once:
+    each awarded proposal enters the registry."""
+    number = _clean_number(number)
+    with transaction.atomic():
+        session = _require_decision(session, user)
+        check_number(plan=session.plan, kind=Decision.Kind.WARD, number=number)
+        decision = draft_decision(
+            plan=session.plan, session=session, user=user, number=number, signed_on=signed_on
+        )
+        return sign_decision(decision=decision, user=user)
+
+
+def draft_letter(
+    *, session: CouncilSession, user, number: str = "", signed_on: date | None = None
+) -> Decision:
+    """A draft proposal letter (tờ trình) for the higher titles the session passed."""
+    with transaction.atomic():
+        session = _require_decision(session, user)
+        if session.decisions.filter(kind=Decision.Kind.LETTER).exists():
+            raise AwardError(_("Tờ trình của phiên họp này đã được ghi nhận."))
+        if (number or "").strip():
+            number = check_number(plan=session.plan, kind=Decision.Kind.LETTER, number=number)
+        proposals = [p for p in passed_proposals(session, ward=False) if p.status == Proposal.Status.PASSED]
+        if not proposals:
+            raise AwardError(_("Không có đề nghị nào cần trình cấp trên."))
+        letter = Decision.objects.create(
+            plan=session.plan,
+            session=session,
+            kind=Decision.Kind.LETTER,
+            number=(number or "").strip(),
+            signed_on=signed_on,
+            issuer=session.council.higher_authority,
+            signer_name=session.plan.signer_name,
+            recipients=LETTER_RECIPIENTS,
+            recorded_by=user,
+        )
+        letter.proposals.set(proposals)
+        log_action(letter, "awards.decision.drafted", user, {"session": session.pk, "number": letter.number})
+        return letter
 
 
 def record_letter(*, session: CouncilSession, user, number: str, signed_on: date) -> Decision:
     """The proposal letter (tờ trình) sending the higher titles the session passed to the higher level."""
     number = _clean_number(number)
     with transaction.atomic():
-        session = _require_decision(session, user)
-        if session.decisions.filter(kind=Decision.Kind.LETTER).exists():
-            raise AwardError(_("Tờ trình của phiên họp này đã được ghi nhận."))
-        proposals = [p for p in passed_proposals(session, ward=False) if p.status == Proposal.Status.PASSED]
-        if not proposals:
-            raise AwardError(_("Không có đề nghị nào cần trình cấp trên."))
-        problems = decision_blockers(proposals, on=_decision_day(signed_on))
-        if problems:
-            raise AwardError(_("Chưa thể trình: %(list)s") % {"list": " ".join(problems)})
-        letter = Decision.objects.create(
-            session=session,
-            kind=Decision.Kind.LETTER,
-            number=number,
-            signed_on=signed_on,
-            issuer=session.council.higher_authority,
-            signer_name=session.plan.signer_name,
-            recorded_by=user,
-        )
-        Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
-            status=Proposal.Status.PROPOSED_UP,
-            letter=letter,
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-        )
-        for proposal in proposals:
-            log_action(proposal, "awards.proposal.proposed_up", user, {"letter": number})
-        log_action(
-            session,
-            "awards.letter.recorded",
-            user,
-            {"number": number, "proposals": [p.pk for p in proposals]},
-        )
-        return letter
+        letter = draft_letter(session=session, user=user, number=number, signed_on=signed_on)
+        return sign_decision(decision=letter, user=user)
 
 
 def record_higher_decision(
@@ -786,10 +1072,10 @@ def record_higher_decision(
     with transaction.atomic():
         session = (
             CouncilSession.objects.select_for_update(of=("self",))
-            .select_related("council")
+            .select_related("council", "plan")
             .get(pk=session.pk)
         )
-        letter = session.decisions.filter(kind=Decision.Kind.LETTER).first()
+        letter = session.decisions.filter(kind=Decision.Kind.LETTER, status=Decision.Status.SIGNED).first()
         if letter is None:
             raise AwardError(_("Chưa có tờ trình gửi cấp trên."))
         if session.decisions.filter(kind=Decision.Kind.HIGHER).exists():
@@ -800,13 +1086,18 @@ def record_higher_decision(
             .select_related("plan", "title", "unit")
         )
         decision = Decision.objects.create(
+            plan=session.plan,
             session=session,
             kind=Decision.Kind.HIGHER,
+            status=Decision.Status.SIGNED,
             number=number,
             signed_on=signed_on,
             issuer=(issuer or "").strip() or session.council.higher_authority,
             recorded_by=user,
+            signed_by=user,
+            signed_at=timezone.now(),
         )
+        decision.proposals.set([p for p in proposals if p.pk in awarded_ids])
         for proposal in proposals:
             if proposal.pk in awarded_ids:
                 _record(proposal, decision)

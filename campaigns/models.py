@@ -24,6 +24,19 @@ class Plan(models.Model):
     signer_mandate = models.CharField(_("thẩm quyền ký"), max_length=80, default="TM. ỦY BAN NHÂN DÂN")
     signer_title = models.CharField(_("chức vụ người ký"), max_length=80, default="CHỦ TỊCH")
     signer_name = models.CharField(_("người ký"), max_length=120)
+    # The ward's numbering of the documents the awards issue (Decree 30: "125/QĐ-UBND"), as data.
+    decision_number_pattern = models.CharField(
+        _("mẫu số quyết định"),
+        max_length=120,
+        default=r"^\d{1,4}/QĐ-UBND$",
+        help_text=_("Biểu thức chính quy (regex) mà số, ký hiệu quyết định khen thưởng phải khớp."),
+    )
+    letter_number_pattern = models.CharField(
+        _("mẫu số tờ trình"),
+        max_length=120,
+        default=r"^\d{1,4}/TTr-UBND$",
+        help_text=_("Biểu thức chính quy (regex) mà số, ký hiệu tờ trình phải khớp."),
+    )
 
     class Meta:
         verbose_name = _("kế hoạch thi đua")
