@@ -210,8 +210,14 @@ NOMINEE_KINDS = {
 }
 
 
-def posting_rows(posting: Posting) -> list[Proposal]:
-    """The names on a posted list, in the order the notice and the public page print them."""
+def posting_rows(posting: Posting) -> list:
+    """The names on a posted list, in the order the notice and the public page print them: the
+    proposals, or for a residential group's review (Gia đình văn hóa) the households that qualified
+    at the meeting (awards.models.Household reads as a nominee too)."""
+    if posting.review_id:
+        from .households import qualified_households
+
+        return list(qualified_households(posting.review))
     return list(
         posting.proposals.select_related("unit", "title").order_by("unit__order", "nominee_name", "pk")
     )

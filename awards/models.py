@@ -421,6 +421,15 @@ class Posting(models.Model):
     proposals = models.ManyToManyField(
         Proposal, related_name="postings", verbose_name=_("đề nghị được công khai")
     )
+    review = models.ForeignKey(
+        "HouseholdReview",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="postings",
+        verbose_name=_("cuộc họp bình xét"),
+        help_text=_("Danh sách hộ đạt trong cuộc họp bình xét của tổ dân phố (Gia đình văn hóa)."),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
 
@@ -469,6 +478,14 @@ class PostingComment(models.Model):
         related_name="posting_comments",
         verbose_name=_("về trường hợp"),
         help_text=_("Để trống khi ý kiến nói về cả danh sách."),
+    )
+    household = models.ForeignKey(
+        "Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posting_comments",
+        verbose_name=_("về hộ gia đình"),
     )
     received_on = models.DateField(_("ngày nhận"))
     from_name = models.CharField(
@@ -663,6 +680,15 @@ class AwardRecord(models.Model):
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="records"
     )
+    household = models.ForeignKey(
+        "Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award_records",
+        verbose_name=_("hộ gia đình"),
+        help_text=_("Hộ trong sổ hộ gia đình của tổ dân phố (danh hiệu Gia đình văn hóa)."),
+    )
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("vào sổ lúc"), default=timezone.now)
 
@@ -671,8 +697,16 @@ class AwardRecord(models.Model):
         verbose_name_plural = _("sổ khen thưởng")
         ordering = ["-year", "title__order", "unit__order", "nominee_name"]
         constraints = [
+            # Two households of a group may share the head's name: they are told apart by the register.
             models.UniqueConstraint(
-                fields=["year", "title", "unit", "nominee_name"], name="award_once_per_year"
+                fields=["year", "title", "unit", "nominee_name"],
+                condition=Q(household__isnull=True),
+                name="award_once_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "title", "household"],
+                condition=Q(household__isnull=False),
+                name="award_once_per_year_and_household",
             ),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="award_year_in_range"),
         ]
@@ -739,3 +773,168 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- Households (Gia đình văn hóa, Nghị định 86/2023/NĐ-CP) ------------------------------------------
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def for_user(self, user) -> "HouseholdQuerySet":
+        """The households a user may see: every group's for those who see every unit (the office,
+        leadership, the council), his own groups' for a group leader or an official; none without a role."""
+        from indicators.permissions import has_role, own_unit_ids, sees_all_units
+
+        if not has_role(user):
+            return self.none()
+        if sees_all_units(user):
+            return self
+        return self.filter(unit_id__in=own_unit_ids(user))
+
+
+class Household(models.Model):
+    """A household of a residential group's register (sổ hộ gia đình), kept by the group's leader.
+
+    A household that moves away is deactivated, not deleted: its assessments and awards stay readable.
+    """
+
+    unit = models.ForeignKey(
+        "indicators.Unit", on_delete=models.PROTECT, related_name="households", verbose_name=_("tổ dân phố")
+    )
+    head_name = models.CharField(_("họ và tên chủ hộ"), max_length=160)
+    address = models.CharField(_("địa chỉ"), max_length=200, blank=True)
+    members = models.PositiveSmallIntegerField(_("số nhân khẩu"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("đang cư trú"), default=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hộ gia đình")
+        verbose_name_plural = _("hộ gia đình")
+        ordering = ["unit__order", "head_name", "pk"]
+        indexes = [models.Index(fields=["unit", "is_active", "head_name"], name="household_unit_active_name")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(head_name=""), name="household_has_head"),
+            models.CheckConstraint(
+                condition=Q(members__isnull=True) | Q(members__gte=1, members__lte=99),
+                name="household_members_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.head_name} ({self.address})" if self.address else self.head_name
+
+    # The names the posting notice and the decision's annex print, as for a proposal.
+    @property
+    def nominee(self) -> str:
+        return self.head_name
+
+    @property
+    def nominee_position(self) -> str:
+        return self.address
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """How the register recognises the same household in a file: head's name and address."""
+        return normalise_name(self.head_name), normalise_name(self.address)
+
+
+class HouseholdReview(models.Model):
+    """A residential group's review meeting (họp bình xét) of its households for one year.
+
+    The group leader chairs it with the head of the group's Ban công tác Mặt trận, before 25/11
+    (Nghị định 86/2023/NĐ-CP); its minutes follow Mẫu số 03. Draft while results are entered;
+    finished, it is locked and its qualifying households may be posted.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang ghi kết quả")
+        FINISHED = "finished", _("Đã chốt biên bản")
+
+    plan = models.ForeignKey("campaigns.Plan", on_delete=models.PROTECT, related_name="household_reviews")
+    unit = models.ForeignKey(
+        "indicators.Unit",
+        on_delete=models.PROTECT,
+        related_name="household_reviews",
+        verbose_name=_("tổ dân phố"),
+    )
+    title = models.ForeignKey(
+        Title, on_delete=models.PROTECT, related_name="household_reviews", verbose_name=_("danh hiệu")
+    )
+    held_on = models.DateField(_("ngày họp"))
+    starts_at = models.TimeField(_("bắt đầu lúc"), null=True, blank=True)
+    ends_at = models.TimeField(_("kết thúc lúc"), null=True, blank=True)
+    place = models.CharField(_("địa điểm"), max_length=200, blank=True)
+    chaired_by = models.CharField(_("người chủ trì"), max_length=120)
+    front_head_name = models.CharField(_("Trưởng Ban công tác Mặt trận"), max_length=120, blank=True)
+    secretary_name = models.CharField(_("thư ký"), max_length=120, blank=True)
+    attendance = models.PositiveSmallIntegerField(_("số người dự họp"), null=True, blank=True)
+    notes = models.TextField(_("ý kiến tại cuộc họp"), blank=True)
+    status = models.CharField(_("trạng thái"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    finished_at = models.DateTimeField(_("chốt lúc"), null=True, blank=True)
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="household_reviews",
+        verbose_name=_("quyết định công nhận"),
+        help_text=_("Quyết định của Chủ tịch UBND phường có danh sách hộ của tổ kèm theo."),
+    )
+
+    class Meta:
+        verbose_name = _("cuộc họp bình xét hộ gia đình")
+        verbose_name_plural = _("cuộc họp bình xét hộ gia đình")
+        ordering = ["-plan__year", "unit__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit", "title"], name="householdreview_once_per_year"),
+            models.CheckConstraint(condition=~Q(chaired_by=""), name="householdreview_has_chair"),
+            models.CheckConstraint(
+                condition=Q(status="finished", finished_at__isnull=False)
+                | (~Q(status="finished") & Q(finished_at__isnull=True)),
+                name="householdreview_finished_iff_finished_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.title} {self.plan.year}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == self.Status.FINISHED
+
+    @property
+    def deadline(self) -> date:
+        """The meeting is held by 25/11 of the year (Nghị định 86/2023/NĐ-CP)."""
+        return date(self.plan.year, 11, 25)
+
+    @property
+    def late(self) -> bool:
+        return self.held_on > self.deadline
+
+
+class HouseholdAssessment(models.Model):
+    """One household's result at its group's review meeting: qualified (đạt) or not, and why not."""
+
+    review = models.ForeignKey(HouseholdReview, on_delete=models.CASCADE, related_name="assessments")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assessments")
+    qualified = models.BooleanField(_("đạt"))
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả bình xét hộ gia đình")
+        verbose_name_plural = _("kết quả bình xét hộ gia đình")
+        ordering = ["review", "household__head_name", "household_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "household"], name="householdassessment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} — {_('đạt') if self.qualified else _('không đạt')}"

@@ -139,7 +139,9 @@ def postings_for(*, user, plan: Plan) -> QuerySet[Posting]:
         .filter(plan=plan)
         .select_related("title", "unit")
         .annotate(
-            names=Count("proposals", distinct=True),
+            # A group's review posting lists the households that qualified, not proposals.
+            names=Count("proposals", distinct=True)
+            + Count("review__assessments", filter=Q(review__assessments__qualified=True), distinct=True),
             comment_count=Count("comments", distinct=True),
             open_count=Count("comments", filter=Q(comments__response=""), distinct=True),
         )

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import decisions, documents, postings, proposals, sessions, titles
+from .views import decisions, documents, households, postings, proposals, sessions, titles
 
 proposal = "khen-thuong/de-nghi/<int:pk>/"
 session = "khen-thuong/phien-hop/<int:pk>/"
 posting = "khen-thuong/cong-khai/<int:pk>/"
+group = "khen-thuong/ho-gia-dinh/<str:code>/"
+review = "khen-thuong/binh-xet/<int:pk>/"
 urlpatterns = [
     path("khen-thuong/", proposals.index, name="awards-index"),
     path("khen-thuong/xuat-excel/", proposals.export_proposals, name="awards-export"),
@@ -50,4 +52,17 @@ urlpatterns = [
     path("khen-thuong/don-vi/<str:code>/", decisions.unit_history, name="awards-unit"),
     path("khen-thuong/danh-hieu/", titles.title_list, name="awards-titles"),
     path("khen-thuong/danh-hieu/<int:pk>/sua/", titles.title_edit, name="awards-title-edit"),
+    path("khen-thuong/ho-gia-dinh/", households.group_list, name="awards-household-groups"),
+    path(group, households.register, name="awards-households"),
+    path(group + "<int:pk>/sua/", households.household_edit, name="awards-household-edit"),
+    path(group + "<int:pk>/cu-tru/", households.household_active, name="awards-household-active"),
+    path(group + "so-ho.xlsx", households.template_download, name="awards-household-template"),
+    path(group + "nhap-excel/", households.import_upload, name="awards-household-import"),
+    path(group + "nhap-excel/xac-nhan/", households.import_confirm, name="awards-household-import-confirm"),
+    path(group + "binh-xet/moi/", households.review_create, name="awards-household-review-create"),
+    path(review, households.review_detail, name="awards-household-review"),
+    path(review + "ket-qua/", households.results, name="awards-household-results"),
+    path(review + "chot/", households.review_finish, name="awards-household-review-finish"),
+    path(review + "niem-yet/", households.review_post, name="awards-household-review-post"),
+    path(review + "bien-ban.pdf", households.minutes_pdf, name="awards-household-minutes-pdf"),
 ]

@@ -10,10 +10,14 @@ confirmed to exist; 302 on a POST = the step was let through to its service; 405
 Each cell runs in its own test, on the demo data, in a rolled-back transaction.
 """
 
+from datetime import date
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from awards import households
+from awards.models import Household
 from indicators.models import Notification
 from jobs.models import DocumentJob
 
@@ -36,6 +40,8 @@ OFFICE_AND_LEADERSHIP = row(403, office=200, leadership=200)
 OFFICE_STEP = row(403, office=302)
 OFFICE_STEP_SCOPED = row(403, office=302, other_leader=404)
 ENTERING = row(200, leadership=403, council=403, admin=403)
+KEEPER = row(403, other_leader=404, leader=200, office=200)  # a group's register: its leader, the office
+KEEPER_STEP = row(403, other_leader=404, leader=302, office=302)
 
 # (method, url name, args, expected by role). "NOTE" stands for a notification of the leader.
 MATRIX = [
@@ -112,6 +118,35 @@ MATRIX = [
     ("GET", "job", ["JOB"], row(404, norole=404, leader=200)),
     ("GET", "job-status", ["JOB"], row(404, norole=404, leader=200)),
     ("GET", "job-download", ["JOB"], row(404, norole=404, leader=200)),
+    # The household register (Gia đình văn hóa): TDP-01's leader and the office keep it; the official
+    # serving TDP-01 and those who see every unit read it. "HOUSEHOLD" is a household of TDP-01,
+    # "REVIEW" TDP-01's review meeting of 2024 (a draft). A user who sees one group only goes straight
+    # to it from the list of groups.
+    ("GET", "awards-household-groups", [], row(200, leader=302, other_leader=302, official=302)),
+    ("GET", "awards-households", ["TDP-01"], SCOPED),
+    ("POST", "awards-households", ["TDP-01"], row(403, other_leader=404, leader=400, office=400)),
+    ("GET", "awards-household-edit", ["TDP-01", "HOUSEHOLD"], KEEPER),
+    (
+        "POST",
+        "awards-household-edit",
+        ["TDP-01", "HOUSEHOLD"],
+        row(403, other_leader=404, leader=400, office=400),
+    ),
+    ("POST", "awards-household-active", ["TDP-01", "HOUSEHOLD"], KEEPER_STEP),
+    ("GET", "awards-household-active", ["TDP-01", "HOUSEHOLD"], row(405, norole=405)),
+    ("GET", "awards-household-template", ["TDP-01"], SCOPED),
+    ("GET", "awards-household-import", ["TDP-01"], KEEPER),
+    ("POST", "awards-household-import", ["TDP-01"], row(403, other_leader=404, leader=400, office=400)),
+    ("POST", "awards-household-import-confirm", ["TDP-01"], KEEPER_STEP),
+    ("GET", "awards-household-review-create", ["TDP-01"], KEEPER_STEP),  # a review exists: to it
+    ("GET", "awards-household-review", ["REVIEW"], SCOPED),
+    ("POST", "awards-household-review", ["REVIEW"], row(403, other_leader=404, leader=400, office=400)),
+    ("GET", "awards-household-results", ["REVIEW"], SCOPED),
+    # An empty post carries no version: past the permission check it is a conflict (409).
+    ("POST", "awards-household-results", ["REVIEW"], row(403, other_leader=404, leader=409, office=409)),
+    ("POST", "awards-household-review-finish", ["REVIEW"], KEEPER_STEP),
+    ("POST", "awards-household-review-post", ["REVIEW"], row(403, other_leader=404, office=302)),
+    ("GET", "awards-household-minutes-pdf", ["REVIEW"], SCOPED),
 ]
 
 
@@ -132,6 +167,13 @@ def users(demo, make_user):
         "admin": make_user("admin"),
         "NOTE": Notification.objects.create(user=leader, kind="deadline", text="Hạn nộp", key="matrix"),
         "JOB": finished_job(leader),
+        "HOUSEHOLD": Household.objects.create(unit=unit("TDP-01"), head_name="Nguyễn Văn An"),
+        "REVIEW": households.create_review(
+            plan=demo,
+            unit=unit("TDP-01"),
+            user=leader,
+            data={"held_on": date(2024, 11, 20), "chaired_by": "An"},
+        ),
     }
 
 
@@ -155,7 +197,7 @@ def finished_job(user) -> DocumentJob:
     ids=[f"{m} {n} {'/'.join(str(a) for a in args)}" for m, n, args, _e in MATRIX],
 )
 def test_access(client, users, method, name, args, expected, role):
-    args = [users[a].pk if a in ("NOTE", "JOB") else a for a in args]
+    args = [users[a].pk if a in ("NOTE", "JOB", "HOUSEHOLD", "REVIEW") else a for a in args]
     url = reverse(name, args=args)
     if users[role] is not None:
         client.force_login(users[role])

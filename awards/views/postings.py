@@ -114,10 +114,14 @@ def posting_detail(request, pk: int):
     user = request.user
     today = timezone.localdate()
     rows = posting_rows(posting)
-    visible = set(
-        permissions.proposals_visible_to(user)
-        .filter(pk__in=[p.pk for p in rows])
-        .values_list("pk", flat=True)
+    visible = (
+        set()
+        if posting.review_id  # households, not proposals
+        else set(
+            permissions.proposals_visible_to(user)
+            .filter(pk__in=[p.pk for p in rows])
+            .values_list("pk", flat=True)
+        )
     )
     comments = list(posting.comments.select_related("proposal__unit", "recorded_by", "responded_by"))
     can_manage = permissions.can_manage_postings(user)

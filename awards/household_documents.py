@@ -1,0 +1,44 @@
+"""The documents of a residential group's household review (Nghị định 86/2023/NĐ-CP), in the
+Decree-30 layout through phominh.pdf: the minutes of the group's review meeting (Mẫu số 03, biên bản
+họp bình xét) with the list of households that qualified and of those that did not, and why.
+"""
+
+from django.utils import timezone
+
+from .documents import Document
+from .households import review_summary
+from .models import Household, HouseholdReview
+
+
+def minutes_context(review: HouseholdReview) -> dict:
+    plan, unit = review.plan, review.unit
+    document = Document(
+        document_type="BIÊN BẢN",
+        title=f"Họp bình xét danh hiệu “{review.title.name}” năm {plan.year}",
+        number="",
+        issued_on=review.held_on,
+        issuer=unit.name,
+        place=plan.place,
+    )
+    rows = list(
+        Household.objects.filter(assessments__review=review)
+        .order_by("head_name", "pk")
+        .values("head_name", "address", "assessments__qualified", "assessments__reason")
+    )
+    now = timezone.localtime()
+    return {
+        "document": document,
+        "parent_issuer": plan.issuer,
+        "review": review,
+        "plan": plan,
+        "unit": unit,
+        "summary": review_summary(review),
+        "qualified": [r for r in rows if r["assessments__qualified"]],
+        "not_qualified": [r for r in rows if not r["assessments__qualified"]],
+        "data_note": (
+            f"Kết quả bình xét chốt lúc {timezone.localtime(review.finished_at):%H:%M %d/%m/%Y}, "
+            if review.finished_at
+            else "Dự thảo (chưa chốt kết quả), "
+        )
+        + f"xuất lúc {now:%H:%M %d/%m/%Y}",
+    }
