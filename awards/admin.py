@@ -3,9 +3,19 @@
 Proposals, sessions, tallies, ballots and decisions change only through the services (which check the
 state and write the log), so they are read-only here. A tally is shown only once its session is
 closed, and a cast ballot shows who voted, never how: there is no "how" to show.
+
+Showing the counters only after the close is not enough: the changelist filters, sorts and searches on
+any local field it is given in the URL (`?agree=1`, `?agree__gte=1`), so while voting is open the
+office could read the running tally one filter at a time and, next to the list of who has voted, each
+member's ballot. Every admin of this app therefore refuses any lookup, ordering or search that reaches
+a counter (or the result computed from them), on its own model or through a relation: Django answers
+a refused lookup with 400.
 """
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F, OrderBy
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -24,8 +34,75 @@ from .models import (
     Title,
 )
 
+# The tally and what is derived from it: AgendaItem's counters and its result, frozen at the close.
+TALLY_FIELDS = frozenset({"agree", "disagree", "abstain", "passed"})
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+def _path(term) -> str:
+    """A lookup, an ordering term ("-agree", F("agree").desc()) or a search field ("^agree") as a path."""
+    if isinstance(term, OrderBy):
+        term = term.expression
+    if isinstance(term, F):
+        term = term.name
+    return str(term).lstrip("-^=@")
+
+
+def reaches_tally(model, term) -> bool:
+    """Whether a path from `model` (through relations) ends on a counter of an agenda item."""
+    for part in _path(term).split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if model is AgendaItem and part in TALLY_FIELDS:
+            return True
+        if not field.is_relation:
+            return False  # what follows is a transform or a lookup type
+        model = field.related_model
+    return False
+
+
+class TallySafeChangeList(ChangeList):
+    """Never sorts on the tally: neither from `?o=` nor from an ordering set on the admin or the model."""
+
+    def get_ordering_field(self, field_name):
+        order_field = super().get_ordering_field(field_name)
+        if order_field and reaches_tally(self.model, order_field):
+            return None
+        return order_field
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        return [term for term in ordering if not reaches_tally(self.model, term)]
+
+
+class AwardsAdmin(admin.ModelAdmin):
+    """Every admin of the awards app: no filter, sort or search on the tally (see the module's doc)."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if reaches_tally(self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_changelist(self, request, **kwargs):
+        return TallySafeChangeList
+
+    def get_sortable_by(self, request):
+        """The column headers offer no sort on the tally (TallySafeChangeList ignores it anyway)."""
+        columns = super().get_sortable_by(request)
+        return [
+            name
+            for name in columns
+            if not reaches_tally(
+                self.model, getattr(getattr(self, str(name), None), "admin_order_field", name)
+            )
+        ]
+
+    def get_search_fields(self, request):
+        return [f for f in super().get_search_fields(request) if not reaches_tally(self.model, f)]
+
+
+class ReadOnlyAdmin(AwardsAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -37,7 +114,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Title)
-class TitleAdmin(admin.ModelAdmin):
+class TitleAdmin(AwardsAdmin):
     list_display = [
         "code",
         "name",
@@ -62,13 +139,13 @@ class CouncilMemberInline(admin.TabularInline):
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin):
+class CouncilAdmin(AwardsAdmin):
     list_display = ["name", "quorum_numerator", "quorum_denominator", "higher_authority", "is_active"]
     inlines = [CouncilMemberInline]
 
 
 @admin.register(CouncilMember)
-class CouncilMemberAdmin(admin.ModelAdmin):
+class CouncilMemberAdmin(AwardsAdmin):
     list_display = ["__str__", "council", "role", "position", "order", "is_active"]
     list_filter = ["council", "role", "is_active"]
     list_select_related = ["user", "council"]
@@ -175,7 +252,7 @@ class PostingCommentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AwardRecord)
-class AwardRecordAdmin(admin.ModelAdmin):
+class AwardRecordAdmin(AwardsAdmin):
     """Earlier years are typed in from the paper decisions; the portal's own entries stay as decided."""
 
     list_display = ["year", "title", "nominee_name", "unit", "decision_number", "decided_on", "decided_by"]

@@ -166,3 +166,131 @@ def test_no_stored_row_holds_both_a_member_and_a_choice(closed_session):
             fields = obj["fields"]
             if fields.get("member") in (row.pk, member.pk) or fields.get("user") == dissenter.pk:
                 assert not re.search(r"\b(dis)?agree\b|abstain", repr(fields)), (model, fields)
+
+
+# --- The admin while voting is open (issue 14, item 4) ------------------------------------------------
+
+COUNTERS = ["agree", "disagree", "abstain"]
+LOOKUPS = {"": "1", "__exact": "1", "__gte": "1", "__gt": "0", "__lte": "0", "__lt": "1", "__in": "1,2"}
+LOOKUPS |= {"__range": "1,9", "__isnull": "False", "__iexact": "1", "__regex": "1"}
+
+
+@pytest.fixture
+def open_session(plan):
+    """Voting open, five members present: the first has agreed, the second disagreed, three wait."""
+    council, members = council_of(5)
+    proposal = checked_proposal(plan, unit_code="VH-XH", title_code="GK-CT", name="Kiều Văn Mở")
+    session = session_for(plan, council, [proposal], present=members)
+    voting.open_voting(session=session, user=office_user())
+    for member, choice in zip(members[:2], ["agree", "disagree"], strict=True):
+        voting.cast_ballot(session=session, user=member, choices=ballot(session, {proposal: choice}))
+    return session, members
+
+
+def _awards_admins():
+    return [(m, a) for m, a in admin.site._registry.items() if m._meta.app_label == "awards"]
+
+
+def _path_to_tally(model, depth: int = 3) -> str | None:
+    """The shortest chain of relations from `model` to AgendaItem.agree, as an admin lookup."""
+    queue, seen = [(model, "")], {model}
+    while queue:
+        current, prefix = queue.pop(0)
+        if current is AgendaItem:
+            return prefix + "agree"
+        if prefix.count("__") >= depth:
+            continue
+        for field in current._meta.get_fields():
+            target = field.related_model if field.is_relation else None
+            if target is not None and target not in seen:
+                seen.add(target)
+                queue.append((target, f"{prefix}{field.name}__"))
+    return None
+
+
+def _changelist(model) -> str:
+    return reverse(f"admin:awards_{model._meta.model_name}_changelist")
+
+
+def test_the_admin_refuses_every_filter_on_the_running_tally(client, open_session, make_user):
+    """The attack: `?session__id__exact=S&agree=1` lists the items one member's vote moved; with the
+    list of who has voted, that is his ballot. Every lookup on a counter, on the agenda items or through
+    any relation from another awards admin, is refused (400) and the page never shows a filtered list."""
+    session, members = open_session
+    client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+    url = _changelist(AgendaItem)
+    assert client.get(url, {"session__id__exact": session.pk}).status_code == 200
+    for counter in COUNTERS + ["passed"]:
+        for lookup, value in LOOKUPS.items():
+            query = {"session__id__exact": session.pk, counter + lookup: value}
+            assert client.get(url, query).status_code == 400, query
+    for model, _model_admin in _awards_admins():
+        path = _path_to_tally(model)
+        assert path is not None, model
+        for lookup, value in [("", "1"), ("__gte", "1")]:
+            response = client.get(_changelist(model), {path + lookup: value})
+            assert response.status_code == 400, (model, path + lookup)
+    # Nothing moved: still open, still two ballots.
+    session.refresh_from_db()
+    assert session.status == CouncilSession.Status.OPEN and BallotCast.objects.count() == 2
+
+
+def test_the_admin_neither_sorts_nor_searches_on_the_tally(client, open_session, make_user):
+    """`?o=<column>` on every column of every awards admin, ascending and descending, and a search:
+    none orders or filters the rows by a counter or by the result derived from them."""
+    from awards.admin import reaches_tally
+
+    session, members = open_session
+    superuser = make_user("admin", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    for model, model_admin in _awards_admins():
+        url = _changelist(model)
+        columns = len(model_admin.list_display)
+        for o in [str(i) for i in range(columns)] + [f"-{i}" for i in range(columns)]:
+            response = client.get(url, {"o": o})
+            assert response.status_code == 200, (model, o)
+            order_by = response.context["cl"].queryset.query.order_by
+            assert not [t for t in order_by if reaches_tally(model, t)], (model, o, order_by)
+        assert not [f for f in model_admin.get_search_fields(None) if reaches_tally(model, f)], model
+        for place in ("list_display", "list_filter", "list_editable", "search_fields", "ordering", "fields"):
+            named = {str(n).lstrip("-^=@") for n in (getattr(model_admin, place, None) or [])}
+            assert not named & set(COUNTERS), (model, place)
+        assert not set(COUNTERS) & {str(f) for f in model_admin.get_readonly_fields(None)}, model
+    # The agenda item's own pages, while open: no counter, a plain word instead.
+    item = session.agenda.get()
+    for url in (_changelist(AgendaItem), reverse("admin:awards_agendaitem_change", args=[item.pk])):
+        html = client.get(url).content.decode()
+        assert "chưa kết thúc biểu quyết" in html and "đồng ý 1" not in html
+
+
+def test_an_admin_that_names_a_counter_by_mistake_still_cannot_use_it(rf, open_session, make_user):
+    """The guard sits in the base class, not in the list of columns: a later edit that shows, sorts or
+    searches a counter gets a column that neither sorts nor searches, and its filter is refused."""
+    from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+
+    from awards.admin import AgendaItemAdmin, reaches_tally
+
+    session, members = open_session
+    careless = type(
+        "CarelessAgendaItemAdmin",
+        (AgendaItemAdmin,),
+        {
+            "list_display": ["proposal", "agree", "disagree"],
+            "ordering": ["-agree", "order"],
+            "search_fields": ["agree", "^disagree", "proposal__nominee_name"],
+            "list_filter": ["session", "agree"],
+        },
+    )(AgendaItem, admin.site)
+    superuser = make_user("admin", is_staff=True, is_superuser=True)
+    request = rf.get("/", {"o": "1.-2", "session__id__exact": str(session.pk)})
+    request.user = superuser
+    changelist = careless.get_changelist_instance(request)
+    order_by = changelist.queryset.query.order_by
+    assert order_by and not [t for t in order_by if reaches_tally(AgendaItem, t)]
+    assert careless.get_sortable_by(request) == ["proposal"]
+    assert careless.get_search_fields(request) == ["proposal__nominee_name"]
+    for query in ({"agree": "1"}, {"agree__gte": "1"}, {"q": "1", "disagree__lt": "1"}):
+        request = rf.get("/", query)
+        request.user = superuser
+        with pytest.raises(DisallowedModelAdminLookup):
+            careless.get_changelist_instance(request)
