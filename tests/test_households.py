@@ -197,3 +197,30 @@ def test_the_office_posts_a_finished_review(demo):
     posting = hh.post_review(review=review, user=office, posted_on=date(2024, 11, 22))
     assert (posting.review, posting.unit, posting.title.code, posting.days) == (review, group(), "GDVH", 10)
     assert Posting.objects.filter(review=review).count() == 1
+
+
+def test_the_demo_set_up_fills_every_groups_register(demo, monkeypatch):
+    """`manage.py setup_dev` gives each group the households it pledged (3.285 for the six that did),
+    the same ones on every run."""
+    import io
+
+    from django.core.management import call_command
+
+    from awards.demo_households import households_for
+    from campaigns.models import Plan, Pledge
+
+    monkeypatch.setattr(Plan.objects, "exists", lambda: False)  # as on a fresh database
+    out = io.StringIO()
+    call_command("setup_dev", stdout=out)
+    pledged = dict(
+        Pledge.objects.filter(household_count__isnull=False).values_list("unit__code", "household_count")
+    )
+    assert sum(pledged.values()) == 3285
+    for code, count in pledged.items():
+        assert Household.objects.filter(unit__code=code, is_active=True).count() == count, code
+    total = Household.objects.count()
+    assert total >= 3285 and f"{total:,} hộ".replace(",", ".") in out.getvalue()
+    first = Household.objects.filter(unit__code="TDP-03").order_by("pk").first()
+    again = households_for(group("TDP-03"), 1)[0]
+    assert (first.head_name, first.address) == (again.head_name, again.address)
+    assert first.address.endswith(", Tổ dân phố 3, phường Phổ Minh")

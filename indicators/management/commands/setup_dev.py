@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from awards.demo_households import load_demo_register
 from campaigns.models import Plan, PledgeWindow
 from indicators import services
 from indicators.models import ReportingPeriod, Target
@@ -50,7 +51,11 @@ class Command(BaseCommand):
                 percents=DEMO_HARVEST_PACE,
                 reason="Minh họa: lúa, ngô thu hoạch hai vụ (Đông Xuân trong quý II, Hè Thu trong quý III).",
             )
+        households = load_demo_register()
         self.stdout.write(self.style.SUCCESS("Đã nạp Kế hoạch 05/KH-UBND năm 2024 và bộ dữ liệu minh họa."))
+        self.stdout.write(
+            f"Sổ hộ gia đình của các tổ dân phố (minh họa): {households:,} hộ.".replace(",", ".")
+        )
         self.stdout.write(
             f"Đợt đăng ký thi đua 2024 được gia hạn (minh họa) đến {window.closes_on:%d/%m/%Y}."
         )
