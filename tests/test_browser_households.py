@@ -43,7 +43,9 @@ def test_group_leader_imports_and_records_the_review_on_a_phone(page, live, scre
     page.click("[data-testid=import-link]")
     page.set_input_files(
         "[data-testid=household-upload] input[type=file]",
-        files=[{"name": "so-ho-to-1.xlsx", "mimeType": excel.XLSX_CONTENT_TYPE, "buffer": register_file(400)}],
+        files=[
+            {"name": "so-ho-to-1.xlsx", "mimeType": excel.XLSX_CONTENT_TYPE, "buffer": register_file(400)}
+        ],
     )
     page.click("[data-testid=household-upload] button[type=submit]")
     assert page.inner_text("[data-testid=count-new]") == "400"
@@ -77,7 +79,9 @@ def test_group_leader_imports_and_records_the_review_on_a_phone(page, live, scre
         page.fill(f"input[name=ly_do_{pk}]", "Chưa thực hiện tốt vệ sinh môi trường")
     screenshot(page, "households-results-phone")
     page.click("[data-testid=save-rest]")
-    assert "400/400 hộ đã có kết quả: 398 đạt, 2 không đạt." in page.inner_text("[data-testid=results-summary]")
+    assert "400/400 hộ đã có kết quả: 398 đạt, 2 không đạt." in page.inner_text(
+        "[data-testid=results-summary]"
+    )
     review = HouseholdReview.objects.get(unit__code="TDP-01")
     assert HouseholdAssessment.objects.filter(review=review, qualified=False).count() == 2
 
