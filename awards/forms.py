@@ -233,3 +233,28 @@ class CommentResponseForm(forms.Form):
     response = forms.CharField(
         label=_("Cách giải quyết"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do thu hồi"), max_length=300)
+
+
+class CertificateLayoutForm(forms.Form):
+    offset_x_mm = forms.DecimalField(
+        label=_("Dịch ngang (mm)"),
+        min_value=-50,
+        max_value=50,
+        decimal_places=1,
+        localize=True,
+        help_text=_("Số dương: sang phải."),
+    )
+    offset_y_mm = forms.DecimalField(
+        label=_("Dịch dọc (mm)"),
+        min_value=-50,
+        max_value=50,
+        decimal_places=1,
+        localize=True,
+        help_text=_("Số dương: xuống dưới."),
+    )
+    blank_mode = forms.BooleanField(label=_("In trên phôi in sẵn (chỉ in phần chữ thay đổi)"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

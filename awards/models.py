@@ -4,6 +4,7 @@ council's sessions with secret ballot, and decisions (DOMAIN.md §4).
 
 import os
 import re
+import secrets
 import unicodedata
 import uuid
 from datetime import date, timedelta
@@ -653,6 +654,46 @@ class BallotCast(models.Model):
         return f"{self.member} — {self.item.proposal}"
 
 
+def new_verify_token() -> str:
+    """The code in a certificate's QR link: random (not the pk, not guessable), URL-safe, 24 characters."""
+    return secrets.token_urlsafe(18)
+
+
+class CertificateLayout(models.Model):
+    """How the office prints certificates (one row): shifted by x/y millimetres to meet the ward's
+    pre-printed blanks, and in "blank" mode only the variable text, the blank carrying the rest."""
+
+    offset_x_mm = models.DecimalField(
+        _("dịch ngang (mm)"), max_digits=4, decimal_places=1, default=Decimal(0)
+    )
+    offset_y_mm = models.DecimalField(_("dịch dọc (mm)"), max_digits=4, decimal_places=1, default=Decimal(0))
+    blank_mode = models.BooleanField(
+        _("in trên phôi in sẵn"),
+        default=False,
+        help_text=_("Chỉ in phần chữ thay đổi (tên, số quyết định...)."),
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+
+    class Meta:
+        verbose_name = _("cách in giấy khen")
+        verbose_name_plural = _("cách in giấy khen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    offset_x_mm__gte=-50, offset_x_mm__lte=50, offset_y_mm__gte=-50, offset_y_mm__lte=50
+                ),
+                name="certificate_offsets_within_50mm",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> "CertificateLayout":
+        return cls.objects.order_by("pk").first() or cls()
+
+
 class AwardRecord(models.Model):
     """The registry (sổ khen thưởng): a title awarded, read by later years' criteria.
 
@@ -691,6 +732,16 @@ class AwardRecord(models.Model):
     )
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("vào sổ lúc"), default=timezone.now)
+    # Issue 15 item 4: the certificate's number in the register and its public verification code.
+    register_number = models.PositiveIntegerField(
+        _("số vào sổ"), null=True, blank=True, editable=False, help_text=_("Theo thứ tự vào sổ trong năm.")
+    )
+    verify_token = models.CharField(
+        _("mã xác minh"), max_length=32, unique=True, default=new_verify_token, editable=False
+    )
+    revoked = models.BooleanField(_("đã thu hồi"), default=False)
+    revoked_reason = models.CharField(_("lý do thu hồi"), max_length=300, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sổ khen thưởng")
@@ -709,6 +760,12 @@ class AwardRecord(models.Model):
                 name="award_once_per_year_and_household",
             ),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="award_year_in_range"),
+            models.UniqueConstraint(
+                fields=["year", "register_number"], name="award_register_number_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked=False) | ~Q(revoked_reason=""), name="award_revoked_has_reason"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -151,6 +151,16 @@ def can_manage_postings(user) -> bool:
     return role_of(user) == Role.OFFICE
 
 
+def can_print_certificates(user) -> bool:
+    """The office prints certificates (giấy khen) for the records it may see; leadership too."""
+    return role_of(user) in {Role.OFFICE, Role.LEADERSHIP}
+
+
+def can_revoke_records(user) -> bool:
+    """The office revokes an award (thu hồi) and sets how certificates are printed."""
+    return role_of(user) == Role.OFFICE
+
+
 def can_view_posting_files(user) -> bool:
     """The management pages, with who commented and how it was settled: the ward's award staff."""
     return can_view_sessions(user)

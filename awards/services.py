@@ -34,6 +34,7 @@ from .models import (
     Title,
     normalise_name,
 )
+from .registry import next_register_number
 
 EVIDENCE_MAX_FILES = 10
 # What each accepted type starts with; the name's extension must agree with the content.
@@ -719,6 +720,7 @@ def _decision_day(signed_on: date) -> date:
 
 def _record(proposal: Proposal, decision: Decision) -> AwardRecord:
     return AwardRecord.objects.create(
+        register_number=next_register_number(proposal.plan.year),
         year=proposal.plan.year,
         title=proposal.title,
         unit=proposal.unit,

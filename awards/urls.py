@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import decisions, documents, households, postings, proposals, sessions, titles
+from .views import certificates, decisions, documents, households, postings, proposals, sessions, titles
 
 proposal = "khen-thuong/de-nghi/<int:pk>/"
 session = "khen-thuong/phien-hop/<int:pk>/"
@@ -49,6 +49,23 @@ urlpatterns = [
     ),
     path("khen-thuong/so-khen-thuong/", decisions.registry, name="awards-registry"),
     path("khen-thuong/so-khen-thuong/xuat-excel/", decisions.registry_export, name="awards-registry-export"),
+    path(
+        "khen-thuong/so-khen-thuong/<int:pk>/giay-khen.pdf",
+        certificates.record_certificate_pdf,
+        name="awards-record-certificate",
+    ),
+    path(
+        "khen-thuong/so-khen-thuong/<int:pk>/thu-hoi/",
+        certificates.record_revoke,
+        name="awards-record-revoke",
+    ),
+    path(
+        "khen-thuong/quyet-dinh/<int:pk>/giay-khen/",
+        certificates.decision_certificates,
+        name="awards-decision-certificates",
+    ),
+    path("khen-thuong/giay-khen/cach-in/", certificates.certificate_layout, name="awards-certificate-layout"),
+    path("xac-minh/<str:token>/", certificates.verify, name="awards-verify"),
     path("khen-thuong/don-vi/<str:code>/", decisions.unit_history, name="awards-unit"),
     path("khen-thuong/danh-hieu/", titles.title_list, name="awards-titles"),
     path("khen-thuong/danh-hieu/<int:pk>/sua/", titles.title_edit, name="awards-title-edit"),

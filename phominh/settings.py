@@ -191,6 +191,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The portal's public address, printed under the QR code of every certificate (awards-verify): the
+# address the public reaches, whatever host the clerk who printed it used.
+PHOMINH_PUBLIC_URL = os.environ.get("PHOMINH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Finished documents (jobs.DocumentJob.result), under MEDIA_ROOT, served only through the owner's view.
 JOBS_ROOT = Path(os.environ.get("PHOMINH_JOBS_ROOT", MEDIA_ROOT / "jobs"))
 

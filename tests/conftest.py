@@ -30,9 +30,13 @@ def fast_password_hashing(tmp_path_factory):
     # Roll-ups are computed afresh in tests (tests/test_rollup_cache.py tests the cache itself).
     # Background documents (jobs/) are built at once, in the test's thread, into a scratch folder;
     # tests/test_jobs.py runs the database queue and its worker once.
-    tasks = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    tasks = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+    }
     jobs_root = tmp_path_factory.mktemp("jobs")
-    with override_settings(PASSWORD_HASHERS=hashers, ROLLUP_CACHE_SECONDS=0, TASKS=tasks, JOBS_ROOT=jobs_root):
+    with override_settings(
+        PASSWORD_HASHERS=hashers, ROLLUP_CACHE_SECONDS=0, TASKS=tasks, JOBS_ROOT=jobs_root
+    ):
         yield
 
 

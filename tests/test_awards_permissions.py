@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from awards import services, voting
-from awards.models import Proposal
+from awards.models import AwardRecord, Decision, Proposal
+from awards.registry import next_register_number
 
 from .test_awards_factories import ballot, checked_proposal, council_of, office_user, session_for, title, unit
 
@@ -98,6 +99,24 @@ MATRIX = [
     ("GET", "awards-unit", ["unit"], row(200, other_leader=404, official=404)),
     ("GET", "awards-titles", [], EVERYONE),
     ("GET", "awards-title-edit", ["title"], row(403, office=200)),
+    # Certificates (issue 15 item 4): "record" is TDP-01's, "decision" its signed decision, "token" its
+    # verification code. The office and leadership print; only the office revokes and sets the layout;
+    # anyone, signed in or not, verifies a code.
+    (
+        "GET",
+        "awards-record-certificate",
+        ["record"],
+        row(404, leader=403, office=200, leadership=200, council=403, admin=403),
+    ),
+    (
+        "POST",
+        "awards-record-revoke",
+        ["record"],
+        row(404, leader=403, office=302, leadership=403, council=403, admin=403),
+    ),
+    ("POST", "awards-decision-certificates", ["decision"], row(403, office=302, leadership=302)),
+    ("GET", "awards-certificate-layout", [], row(403, office=200)),
+    ("GET", "awards-verify", ["token"], row(200, anon=200, norole=200)),
 ]
 
 
@@ -157,7 +176,30 @@ def world(plan, make_user, settings, tmp_path):
     comment = services.record_posting_comment(
         posting=posting, user=people["office"], received_on=date(2024, 12, 3), text="Góp ý thử"
     )
+    decision = Decision.objects.create(
+        plan=plan,
+        kind=Decision.Kind.WARD,
+        status=Decision.Status.SIGNED,
+        number="90/QĐ-UBND",
+        signed_on=date(2024, 12, 27),
+        issuer="Chủ tịch UBND phường Phổ Minh",
+        recorded_by=people["office"],
+    )
+    record = AwardRecord.objects.create(
+        register_number=next_register_number(2024),
+        year=2024,
+        title=title("GDVH"),
+        unit=unit("TDP-01"),
+        nominee_name="Hộ Có Giấy Khen",
+        decision_number=decision.number,
+        decided_on=decision.signed_on,
+        decided_by=decision.issuer,
+        decision=decision,
+    )
     objects = {
+        "record": record.pk,
+        "decision": decision.pk,
+        "token": record.verify_token,
         "posting": posting.pk,
         "comment": comment.pk,
         "fwd": fwd.pk,
@@ -201,7 +243,7 @@ def test_permission_matrix(client, world, method, name, args, expected):
                 data["file"].seek(0)
             response = client.post(url, data)
         got[role] = response.status_code
-        if role == "anon":
+        if role == "anon" and expected["anon"] == 302:
             assert response["Location"].startswith(reverse("login"))
     assert got == expected
 
