@@ -99,6 +99,7 @@ def minutes_context(session: CouncilSession) -> dict:
         "view": view,
         "rows": result_rows(view),
         "chairman_name": _chairman_name(view),
+        "ballots_at_meeting": view.ballots_received - len(view.written_ids),
         "quorum_needed": quorum_needed(
             members=session.member_count or 0,
             numerator=session.quorum_numerator,

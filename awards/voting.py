@@ -5,7 +5,25 @@ whether in writing) and, in the same transaction, adds one to the item's agree /
 counter. Nothing stores the choice next to the member — no choice column on the cast row, no anonymous
 row with a time or an insertion order, no log entry with the choice — so neither a page nor an
 administrator reading the database can link a choice back to a member. The counters are shown only
-once the session is closed, so that nobody can watch them move as each member votes.
+once the session is closed, so that nobody can watch them move as each member votes; the admin refuses
+to filter, sort or search on them (awards/admin.py). Every ballot updates the three counters of each
+item in one statement of the same shape (adding 1 to the chosen one and 0 to the others), so that even
+the database's own statistics of statements (pg_stat_statements) do not count the choices.
+
+What the close publishes, and why it cannot name a voter (the rule):
+- Closing is refused until every member present at the meeting has handed in his ballot. "Không có ý
+  kiến" is a ballot: a present member who will not choose hands in that. Absent members may add a
+  written opinion (ý kiến bằng văn bản) before the close; it counts as a ballot.
+- Closing is refused with fewer than MIN_BALLOTS (3) ballots. With one ballot the tally is that member's
+  choice; with two, each of the two reads the other's by taking his own away. From three on, a member
+  learns only how the others voted together, which is what the counting committee (ban kiểm phiếu)
+  announces for the whole session at every secret ballot.
+- The minutes state how many ballots were counted (at the meeting and in writing), and each proposal's
+  tally adds up to that number: the council sees that nobody's ballot is missing or counted twice.
+What no rule can hide, as with paper ballots: a unanimous tally tells every member's choice, and members
+who pool their own choices learn the rest's together. And a copy of the database taken while voting is
+open holds the running tally: two copies taken either side of one ballot give that ballot away, so such
+copies (backups made during a session) are to be kept like the ballot box.
 
 A session: planned (agenda and attendance prepared by the office) → open for voting, only with a
 quorum of the whole membership present → closed, which freezes the tally and the result. A proposal
@@ -15,10 +33,10 @@ passes when its agree votes reach the title's threshold of the council's TOTAL m
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from indicators.audit import log_action
 from indicators.templatetags.vn import person_name
@@ -33,6 +51,8 @@ CHOICES = [
     (DISAGREE, gettext_lazy("Không đồng ý")),
     (ABSTAIN, gettext_lazy("Không có ý kiến")),
 ]
+# Fewer ballots than this would let a voter read another's choice from the tally (see the module's doc).
+MIN_BALLOTS = 3
 
 
 def quorum_needed(*, members: int, numerator: int, denominator: int) -> int:
@@ -50,6 +70,37 @@ def passes(*, agree: int, members: int, percent: Decimal, strict: bool) -> bool:
     """Agree votes measured against the council's total membership, never against those present."""
     votes, needed = Decimal(agree) * 100, Decimal(percent) * members
     return votes > needed if strict else votes >= needed
+
+
+def close_problems(*, present_waiting: int, ballots: int) -> list[str]:
+    """Why the vote cannot close yet (empty: it can): `present_waiting` members present at the meeting
+    have not handed in their ballot; `ballots` have been cast in all (at the meeting and in writing)."""
+    problems = []
+    if present_waiting:
+        problems.append(
+            ngettext(
+                "Còn %(n)s thành viên có mặt chưa bỏ phiếu. Mọi thành viên có mặt phải nộp phiếu "
+                "(“Không có ý kiến” cũng là một phiếu) trước khi kết thúc.",
+                "Còn %(n)s thành viên có mặt chưa bỏ phiếu. Mọi thành viên có mặt phải nộp phiếu "
+                "(“Không có ý kiến” cũng là một phiếu) trước khi kết thúc.",
+                present_waiting,
+            )
+            % {"n": present_waiting}
+        )
+    if ballots < MIN_BALLOTS:
+        problems.append(
+            _(
+                "Mới có %(n)s phiếu: cần ít nhất %(min)s phiếu để kết quả kiểm phiếu không cho biết ý kiến "
+                "của từng thành viên. Thành viên vắng mặt có thể gửi ý kiến bằng văn bản."
+            )
+            % {"n": ballots, "min": MIN_BALLOTS}
+        )
+    return problems
+
+
+def present_waiting(attendance, voted) -> int:
+    """Members present at the meeting (and still members) who have not voted yet."""
+    return sum(1 for r in attendance if r.present and r.member.is_active and r.pk not in voted)
 
 
 def _locked(session: CouncilSession) -> CouncilSession:
@@ -244,19 +295,30 @@ def cast_ballot(*, session: CouncilSession, user, choices: dict[int, str]) -> in
                 _("Bạn đã bỏ phiếu tại phiên họp này; mỗi thành viên chỉ bỏ phiếu một lần.")
             ) from error
         for item in items:
-            counter = choices[item.pk]
-            AgendaItem.objects.filter(pk=item.pk).update(**{counter: F(counter) + 1})
+            # The same statement whatever the choice: only the added values (1 and two 0s) differ.
+            AgendaItem.objects.filter(pk=item.pk).update(
+                **{c: F(c) + Value(int(choices[item.pk] == c)) for c in (AGREE, DISAGREE, ABSTAIN)}
+            )
         # Who voted and how (in writing or not) — never the choice.
         log_action(session, "awards.ballot.cast", user, {"written": written, "items": len(items)})
         return len(items)
 
 
 def close_session(*, session: CouncilSession, user) -> CouncilSession:
-    """Open → closed: the tally is frozen with the thresholds in force, and each proposal's fate set."""
+    """Open → closed: the tally is frozen with the thresholds in force, and each proposal's fate set.
+
+    Refused until every present member has voted and at least MIN_BALLOTS ballots are in (the rule in
+    the module's doc): a tally must never identify a voter.
+    """
     _require_manager(user)
     with transaction.atomic():
         session = _locked(session)
         _require_status(session, CouncilSession.Status.OPEN)
+        voted = voters(session)
+        attendance = list(session.attendance.select_related("member"))
+        problems = close_problems(present_waiting=present_waiting(attendance, voted), ballots=len(voted))
+        if problems:
+            raise AwardError(" ".join(problems))
         items = list(
             AgendaItem.objects.select_for_update(of=("self",))
             .filter(session=session)
@@ -310,7 +372,10 @@ def close_session(*, session: CouncilSession, user) -> CouncilSession:
         session.closed_at = timezone.now()
         session.save(update_fields=["status", "closed_at"])
         log_action(
-            session, "awards.session.closed", user, {"members": session.member_count, "results": results}
+            session,
+            "awards.session.closed",
+            user,
+            {"members": session.member_count, "ballots": len(voted), "results": results},
         )
         return session
 

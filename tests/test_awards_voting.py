@@ -1,10 +1,14 @@
 """The council's secret ballot: quorum, threshold on total membership, written votes, once only, close."""
 
+import io
+import re
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from awards import voting
 from awards.models import AgendaItem, BallotCast, CouncilSession, Proposal
@@ -208,3 +212,93 @@ def test_the_log_records_who_voted_never_how(seven):
         assert set(entry.data) == {"written", "items"}
     text = " ".join(str(e.data) for e in casts)
     assert "agree" not in text and "disagree" not in text and "abstain" not in text
+
+
+# --- What the close may publish (issue 14, item 5) ----------------------------------------------------
+
+
+def test_closing_waits_for_every_present_members_ballot(client, plan):
+    """Five present: four ballots in, the close is refused (on the page too, with the reason) until the
+    fifth hands in his, an abstention; then the tally adds up to five."""
+    council, members = council_of(5)
+    p = checked_proposal(plan, unit_code="VH-XH", title_code="GK-CT", name="Lê Văn Chờ")
+    session = session_for(plan, council, [p], present=members)
+    voting.open_voting(session=session, user=office_user())
+    for member in members[:4]:
+        voting.cast_ballot(session=session, user=member, choices=ballot(session, {p: "agree"}))
+    with pytest.raises(AwardError, match="Còn 1 thành viên có mặt chưa bỏ phiếu"):
+        voting.close_session(session=session, user=office_user())
+    client.force_login(office_user())
+    url = reverse("awards-session", args=[session.pk])
+    assert "Còn 1 thành viên có mặt chưa bỏ phiếu" in client.get(url).content.decode()
+    response = client.post(reverse("awards-session-close", args=[session.pk]), follow=True)
+    assert "Còn 1 thành viên có mặt chưa bỏ phiếu" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == CouncilSession.Status.OPEN and session.closed_at is None
+    voting.cast_ballot(session=session, user=members[4], choices=ballot(session, {p: "abstain"}))
+    assert 'data-testid="close-problems"' not in client.get(url).content.decode()
+    client.post(reverse("awards-session-close", args=[session.pk]))
+    session.refresh_from_db()
+    item = session.agenda.get()
+    assert session.status == CouncilSession.Status.CLOSED
+    assert (item.agree, item.disagree, item.abstain) == (4, 0, 1)
+    closed = ActionLog.objects.get(action="awards.session.closed")
+    assert closed.data["ballots"] == 5
+
+
+def test_a_tally_of_one_or_two_ballots_is_never_published(client, plan):
+    """One member present of three (quorum one third): his single ballot would be the tally. Closing
+    needs three ballots; the two absent members write in, and the minutes say how many were counted."""
+    council, members = council_of(3, quorum=(1, 3))
+    p = checked_proposal(plan, unit_code="VH-XH", title_code="GK-CT", name="Phan Văn Một")
+    session = session_for(plan, council, [p], present=members[:1])
+    voting.open_voting(session=session, user=office_user())
+    voting.cast_ballot(session=session, user=members[0], choices=ballot(session, {p: "disagree"}))
+    with pytest.raises(AwardError, match="Mới có 1 phiếu: cần ít nhất 3 phiếu"):
+        voting.close_session(session=session, user=office_user())
+    voting.cast_ballot(session=session, user=members[1], choices=ballot(session, {p: "agree"}))
+    with pytest.raises(AwardError, match="Mới có 2 phiếu"):
+        voting.close_session(session=session, user=office_user())
+    client.force_login(office_user())
+    assert client.get(reverse("awards-minutes-pdf", args=[session.pk])).status_code == 404
+    session.refresh_from_db()
+    assert session.status == CouncilSession.Status.OPEN
+    assert not ActionLog.objects.filter(action="awards.proposal.voted").exists()
+    voting.cast_ballot(session=session, user=members[2], choices=ballot(session, {p: "agree"}))
+    voting.close_session(session=session, user=office_user())
+    page = client.get(reverse("awards-session", args=[session.pk])).content.decode()
+    assert "Đã kiểm 3 phiếu, trong đó 2 ý kiến bằng văn bản" in page
+    response = client.get(reverse("awards-minutes-pdf", args=[session.pk]))
+    minutes = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split()
+    )
+    assert "Số phiếu thu về: 3 phiếu trên tổng số 3 thành viên" in minutes
+    assert "(1 phiếu của thành viên có mặt, 2 ý kiến bằng văn bản" in minutes
+    assert "số phiếu hợp lệ: 3" in minutes and "2 / 1 / 0" in minutes
+
+
+def test_close_problems_rule():
+    assert voting.MIN_BALLOTS == 3
+    assert voting.close_problems(present_waiting=0, ballots=3) == []
+    assert len(voting.close_problems(present_waiting=1, ballots=2)) == 2
+    assert voting.close_problems(present_waiting=0, ballots=2)[0].startswith("Mới có 2 phiếu")
+
+
+def test_a_ballot_runs_the_same_statements_whatever_the_choice(seven):
+    """Nothing the database records about a ballot depends on the choice: the same statements (only the
+    added 1 and 0s differ), so neither statement statistics nor a log of statements count the choices."""
+    session, members, ldtt, tdp = seven
+    voting.open_voting(session=session, user=office_user())
+    shapes = []
+    for member, choice in zip(members[:3], ["agree", "disagree", "abstain"], strict=True):
+        with CaptureQueriesContext(connection) as queries:
+            voting.cast_ballot(
+                session=session, user=member, choices=ballot(session, {ldtt: choice, tdp: choice})
+            )
+        statements = [q["sql"] for q in queries.captured_queries if "awards_agendaitem" in q["sql"]]
+        updates = [s for s in statements if s.startswith("UPDATE")]
+        assert len(updates) == 2, statements
+        shapes.append([re.sub(r"\b\d+\b", "#", s) for s in statements])
+    assert shapes[0] == shapes[1] == shapes[2]
+    item = AgendaItem.objects.get(proposal=ldtt)
+    assert (item.agree, item.disagree, item.abstain) == (1, 1, 1)

@@ -105,12 +105,24 @@ def test_proposal_check_session_votes_close_decision_pdf(page, live, screenshot)
     for username, choice in [("chutich", "agree"), ("phochutich", "agree"), ("ct_mttq", "disagree")]:
         voting.cast_ballot(session=session, user=users.get(username=username), choices={item.pk: choice})
 
-    # 4. The office closes the vote: the tally appears, frozen.
+    # 4. The office closes the vote once every member present has handed in a ballot: the tally
+    # appears, frozen.
     switch(page, live, "vanphong")
     page.goto(f"{live.url}/khen-thuong/phien-hop/{session.pk}/")
     assert "Đã nhận phiếu của 5/7 thành viên" in page.inner_text("[data-testid=ballots-received]")
     assert "Không đồng ý" not in page.inner_text("[data-testid=agenda]")
+    assert "Còn 1 thành viên có mặt chưa bỏ phiếu" in page.inner_text("[data-testid=close-problems]")
     page.click("[data-testid=close]")
+    assert "Còn 1 thành viên có mặt chưa bỏ phiếu" in page.inner_text("[role=alert].alert-danger")
+    assert "Đang biểu quyết" in page.inner_text("[data-testid=session-status]")
+    # "Không có ý kiến" is a ballot too.
+    voting.cast_ballot(session=session, user=users.get(username="hd_phunu"), choices={item.pk: "abstain"})
+    page.goto(f"{live.url}/khen-thuong/phien-hop/{session.pk}/")
+    assert page.locator("[data-testid=close-problems]").count() == 0
+    page.click("[data-testid=close]")
+    assert "Đã kiểm 6 phiếu, trong đó 1 ý kiến bằng văn bản" in page.inner_text(
+        "[data-testid=ballots-counted]"
+    )
     agenda = page.inner_text("[data-testid=agenda]")
     assert "Thông qua" in agenda and "57,1%" in agenda
     assert "đã gửi ý kiến bằng văn bản" in page.inner_text("[data-testid=attendance]")

@@ -100,6 +100,13 @@ def session_detail(request, pk: int):
             if row and not voted and session.status == CouncilSession.Status.OPEN
             else None,
             "can_manage": permissions.can_manage_sessions(user),
+            # What stops the close (a present member's ballot missing, too few ballots), shown before trying.
+            "close_problems": voting.close_problems(
+                present_waiting=voting.present_waiting(view.attendance, view.voted),
+                ballots=view.ballots_received,
+            )
+            if session.status == CouncilSession.Status.OPEN
+            else [],
             "attendance_form": AttendanceForm(rows=view.attendance),
             "quorum_needed": voting.quorum_needed(
                 members=len(view.attendance),
