@@ -27,6 +27,9 @@ from .models import (
     CouncilSession,
     Decision,
     EvidenceFile,
+    Household,
+    HouseholdAssessment,
+    HouseholdReview,
     Posting,
     PostingComment,
     Proposal,
@@ -260,14 +263,52 @@ class AwardRecordAdmin(AwardsAdmin):
     list_select_related = ["title", "unit"]
     search_fields = ["nominee_name", "unit__name", "decision_number"]
     autocomplete_fields = ["unit"]
-    readonly_fields = ["proposal", "decision"]
+    readonly_fields = ["proposal", "decision", "household"]
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.proposal_id:
+        if obj is not None and (obj.proposal_id or obj.household_id):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.proposal_id:
+        if obj is not None and (obj.proposal_id or obj.household_id):
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(Household)
+class HouseholdAdmin(ReadOnlyAdmin):
+    """Kept by the group leaders and the office on the register's pages (versioned, audited)."""
+
+    list_display = ["head_name", "address", "unit", "members", "is_active"]
+    list_filter = ["unit", "is_active"]
+    list_select_related = ["unit"]
+    search_fields = ["head_name", "address"]
+
+
+class HouseholdAssessmentInline(admin.TabularInline):
+    model = HouseholdAssessment
+    fields = ["household", "qualified", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HouseholdReview)
+class HouseholdReviewAdmin(ReadOnlyAdmin):
+    """Recorded by the group on its review page; read-only here."""
+
+    list_display = ["unit", "plan", "held_on", "chaired_by", "status"]
+    list_filter = ["plan", "status"]
+    list_select_related = ["unit", "plan"]
+
+
+@admin.register(HouseholdAssessment)
+class HouseholdAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["household", "review", "qualified", "reason"]
+    list_filter = ["qualified"]
+    list_select_related = ["household", "review__unit", "review__plan"]

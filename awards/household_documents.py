@@ -42,3 +42,35 @@ def minutes_context(review: HouseholdReview) -> dict:
         )
         + f"xuất lúc {now:%H:%M %d/%m/%Y}",
     }
+
+
+def decision_context(decision) -> dict:
+    """The chairman's decision recognising the households, with the annex of every household,
+    grouped by residential group; a draft prints blanks for the number and date."""
+    from .household_decisions import annex
+
+    plan = decision.plan
+    groups = annex(decision)
+    reviews = list(decision.household_reviews.select_related("unit").order_by("unit__order", "unit__name"))
+    document = Document(
+        document_type="QUYẾT ĐỊNH",
+        title=decision.subject,
+        number=decision.number or "\u00a0" * 8 + "/QĐ-UBND",
+        issued_on=decision.signed_on if decision.number else None,
+        issuer=plan.issuer,
+        place=plan.place,
+        recipient_lines=[line for line in decision.recipients.splitlines() if line.strip()],
+        signer_mandate="",
+        signer_title="CHỦ TỊCH",
+        signer_name=decision.signer_name or plan.signer_name,
+    )
+    return {
+        "document": document,
+        "decision": decision,
+        "plan": plan,
+        "title": reviews[0].title if reviews else None,
+        "reviews": reviews,
+        "groups": groups,
+        "total": sum(len(rows) for _unit, rows in groups),
+        "draft_year": timezone.localdate().year,
+    }

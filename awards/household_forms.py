@@ -100,3 +100,36 @@ def posted_ids(values) -> list[int]:
                 seen.add(number)
                 ids.append(number)
     return ids
+
+
+class HouseholdDecisionForm(forms.Form):
+    """The office's draft: the groups whose lists go into the decision, number and date optional."""
+
+    reviews = forms.MultipleChoiceField(
+        label=_("Tổ dân phố"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Chọn ít nhất một tổ dân phố.")},
+    )
+    number = forms.CharField(
+        label=_("Số, ký hiệu"),
+        max_length=40,
+        required=False,
+        help_text=_("Ví dụ 125/QĐ-UBND; có thể ghi sau."),
+    )
+    signed_on = forms.DateField(
+        label=_("Ngày ký"), required=False, widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, reviews, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviews"].choices = [
+            (str(r.pk), f"{r.unit.name} — {r.qualified} hộ đạt") for r in reviews
+        ]
+
+
+class DraftNumberForm(forms.Form):
+    number = forms.CharField(label=_("Số, ký hiệu"), max_length=40, required=False)
+    signed_on = forms.DateField(
+        label=_("Ngày ký"), required=False, widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

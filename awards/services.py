@@ -62,6 +62,7 @@ TITLE_FIELDS = [
     "requires_pledge",
     "requires_pledge_kept",
     "requires_posting",
+    "council_vote",
     "prerequisite",
     "earlier_title",
     "earlier_years",
@@ -898,8 +899,11 @@ def _apply_correction(correction: Decision, user) -> None:
 def sign_decision(*, decision: Decision, user, version: int | None = None) -> Decision:
     """The chairman signs a draft: its number and date must be there and valid, nothing may block the
     award; the awarded enter the registry (a letter sends its proposals up). Locked afterwards."""
+    from . import household_decisions  # it builds on this module
+
     if not permissions.can_decide(user):
         raise AwardError(_("Chỉ Chủ tịch UBND phường ký quyết định, tờ trình."))
+    households = 0
     with transaction.atomic():
         decision = _lock_decision(decision)
         _require_draft(decision, version)
@@ -922,6 +926,7 @@ def sign_decision(*, decision: Decision, user, version: int | None = None) -> De
                     _("Trạng thái đã thay đổi: %(list)s.") % {"list": ", ".join(_who(p) for p in stale)}
                 )
             problems = decision_blockers(proposals, on=_decision_day(decision.signed_on))
+            problems += household_decisions.decision_blockers(decision, on=_decision_day(decision.signed_on))
             if problems:
                 verb = (
                     _("Chưa thể trình: %(list)s")
@@ -952,6 +957,7 @@ def sign_decision(*, decision: Decision, user, version: int | None = None) -> De
                     status=Proposal.Status.AWARDED, version=F("version") + 1, updated_at=timezone.now()
                 )
                 log_action(proposal, "awards.proposal.awarded", user, {"decision": number})
+            households = household_decisions.record_households(decision)
         action = (
             "awards.letter.recorded" if decision.kind == Decision.Kind.LETTER else "awards.decision.recorded"
         )
@@ -960,7 +966,12 @@ def sign_decision(*, decision: Decision, user, version: int | None = None) -> De
             subject,
             action,
             user,
-            {"decision": decision.pk, "number": number, "proposals": [p.pk for p in proposals]},
+            {
+                "decision": decision.pk,
+                "number": number,
+                "proposals": [p.pk for p in proposals],
+                "households": households,
+            },
         )
         return decision
 

@@ -7,6 +7,7 @@ session = "khen-thuong/phien-hop/<int:pk>/"
 posting = "khen-thuong/cong-khai/<int:pk>/"
 group = "khen-thuong/ho-gia-dinh/<str:code>/"
 review = "khen-thuong/binh-xet/<int:pk>/"
+household_decision = "khen-thuong/gia-dinh-van-hoa/quyet-dinh/<int:pk>/"
 urlpatterns = [
     path("khen-thuong/", proposals.index, name="awards-index"),
     path("khen-thuong/xuat-excel/", proposals.export_proposals, name="awards-export"),
@@ -82,4 +83,11 @@ urlpatterns = [
     path(review + "chot/", households.review_finish, name="awards-household-review-finish"),
     path(review + "niem-yet/", households.review_post, name="awards-household-review-post"),
     path(review + "bien-ban.pdf", households.minutes_pdf, name="awards-household-minutes-pdf"),
+    path("khen-thuong/gia-dinh-van-hoa/quyet-dinh/", households.decisions, name="awards-household-decisions"),
+    path(household_decision, households.decision_detail, name="awards-household-decision"),
+    path(household_decision + "sua/", households.decision_edit, name="awards-household-decision-edit"),
+    path(household_decision + "ky/", households.decision_sign, name="awards-household-decision-sign"),
+    path(
+        household_decision + "quyet-dinh.pdf", households.decision_pdf, name="awards-household-decision-pdf"
+    ),
 ]

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from awards import households
-from awards.models import Household
+from awards.models import Decision, Household, HouseholdReview
 from indicators.models import Notification
 from jobs.models import DocumentJob
 
@@ -147,6 +147,14 @@ MATRIX = [
     ("POST", "awards-household-review-finish", ["REVIEW"], KEEPER_STEP),
     ("POST", "awards-household-review-post", ["REVIEW"], row(403, other_leader=404, office=302)),
     ("GET", "awards-household-minutes-pdf", ["REVIEW"], SCOPED),
+    # The chairman's decision on the groups' lists: the office drafts, the chairman signs; "DECISION" is
+    # a draft with TDP-01's review.
+    ("GET", "awards-household-decisions", [], OFFICE_AND_LEADERSHIP),
+    ("POST", "awards-household-decisions", [], row(403, office=400, leadership=400)),
+    ("GET", "awards-household-decision", ["DECISION"], OFFICE_AND_LEADERSHIP),
+    ("POST", "awards-household-decision-edit", ["DECISION"], row(403, office=302, leadership=302)),
+    ("POST", "awards-household-decision-sign", ["DECISION"], row(403, leadership=302)),
+    ("GET", "awards-household-decision-pdf", ["DECISION"], OFFICE_AND_LEADERSHIP),
 ]
 
 
@@ -155,26 +163,36 @@ def users(demo, make_user):
     open_quarter(demo)
     open_window(demo)
     leader = make_user("group_leader", units=[unit("TDP-01")])
+    office = make_user("office", units=[unit("VP-TK")])
+    review, decision = household_review_and_decision(demo, leader, office)
     return {
         "anon": None,
         "norole": make_user(None),
         "leader": leader,
         "other_leader": make_user("group_leader", units=[unit("TDP-02")]),
         "official": make_user("official", units=[unit("TDP-01")]),
-        "office": make_user("office", units=[unit("VP-TK")]),
+        "office": office,
         "leadership": make_user("leadership"),
         "council": make_user("council"),
         "admin": make_user("admin"),
         "NOTE": Notification.objects.create(user=leader, kind="deadline", text="Hạn nộp", key="matrix"),
         "JOB": finished_job(leader),
         "HOUSEHOLD": Household.objects.create(unit=unit("TDP-01"), head_name="Nguyễn Văn An"),
-        "REVIEW": households.create_review(
-            plan=demo,
-            unit=unit("TDP-01"),
-            user=leader,
-            data={"held_on": date(2024, 11, 20), "chaired_by": "An"},
-        ),
+        "DECISION": decision,
+        "REVIEW": review,
     }
+
+
+def household_review_and_decision(plan, leader, office):
+    """TDP-01's review meeting of 2024 (a draft) and a draft decision that lists it."""
+    review = households.create_review(
+        plan=plan, unit=unit("TDP-01"), user=leader, data={"held_on": date(2024, 11, 20), "chaired_by": "An"}
+    )
+    decision = Decision.objects.create(
+        plan=plan, kind=Decision.Kind.WARD, issuer="Chủ tịch UBND phường Phổ Minh", recorded_by=office
+    )
+    HouseholdReview.objects.filter(pk=review.pk).update(decision=decision)
+    return review, decision
 
 
 def finished_job(user) -> DocumentJob:
@@ -197,7 +215,7 @@ def finished_job(user) -> DocumentJob:
     ids=[f"{m} {n} {'/'.join(str(a) for a in args)}" for m, n, args, _e in MATRIX],
 )
 def test_access(client, users, method, name, args, expected, role):
-    args = [users[a].pk if a in ("NOTE", "JOB", "HOUSEHOLD", "REVIEW") else a for a in args]
+    args = [users[a].pk if a in ("NOTE", "JOB", "HOUSEHOLD", "REVIEW", "DECISION") else a for a in args]
     url = reverse(name, args=args)
     if users[role] is not None:
         client.force_login(users[role])

@@ -14,7 +14,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,10 +28,12 @@ from indicators import excel
 from indicators.audit import entries_for
 from phominh.pdf import pdf_filename, pdf_response
 
-from .. import household_import, households
-from ..household_documents import minutes_context
+from .. import household_decisions, household_import, households, permissions, services
+from ..household_documents import decision_context, minutes_context
 from ..household_forms import (
     ConfirmForm,
+    DraftNumberForm,
+    HouseholdDecisionForm,
     HouseholdForm,
     ReviewForm,
     ReviewPostingForm,
@@ -39,8 +41,7 @@ from ..household_forms import (
     VersionForm,
     posted_ids,
 )
-from ..models import Household, HouseholdReview
-from ..permissions import can_manage_postings
+from ..models import Decision, Household, HouseholdReview
 from ..services import AwardError, ConflictError
 from ._helpers import award_plan, require_role
 
@@ -433,7 +434,7 @@ def review_detail(request, pk: int):
             "posting_form": ReviewPostingForm(
                 initial={"posted_on": timezone.localdate(), "days": 10, "place": review.place}
             )
-            if review.is_finished and can_manage_postings(request.user) and not postings
+            if review.is_finished and permissions.can_manage_postings(request.user) and not postings
             else None,
             "history": [
                 {"entry": e, "label": ACTION_LABELS.get(e.action, e.action)}
@@ -554,7 +555,7 @@ def review_finish(request, pk: int):
 def review_post(request, pk: int):
     """The office posts the group's list of qualifying households (the public posting, 10 days)."""
     review = _review(request, pk)
-    if not can_manage_postings(request.user):
+    if not permissions.can_manage_postings(request.user):
         raise PermissionDenied
     form = ReviewPostingForm(request.POST)
     if not form.is_valid():
@@ -579,3 +580,149 @@ def minutes_pdf(request, pk: int):
         ),
         request=request,
     )
+
+
+# --- the chairman's decision on the groups' lists ---------------------------------------------------
+
+
+def _can_see_decisions(user) -> bool:
+    return permissions.can_decide(user) or permissions.can_draft_decisions(user)
+
+
+def decisions(request):
+    """The office drafts the decision for the groups whose lists are posted; the drafts and the signed."""
+    require_role(request)
+    if not _can_see_decisions(request.user):
+        raise PermissionDenied
+    plan = award_plan(request)
+    reviews = list(household_decisions.decidable_reviews(plan))
+    form = HouseholdDecisionForm(request.POST or None, reviews=reviews)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            chosen = [r for r in reviews if str(r.pk) in form.cleaned_data["reviews"]]
+            try:
+                decision = household_decisions.draft_household_decision(
+                    plan=plan,
+                    user=request.user,
+                    reviews=chosen,
+                    number=form.cleaned_data["number"],
+                    signed_on=form.cleaned_data["signed_on"],
+                )
+                messages.success(
+                    request, _("Đã lập dự thảo quyết định. Chủ tịch UBND phường ký khi đủ điều kiện.")
+                )
+                return redirect("awards-household-decision", pk=decision.pk)
+            except AwardError as error:
+                messages.error(request, str(error))
+        status = 400
+    drafted = (
+        Decision.objects.filter(plan=plan, household_reviews__isnull=False)
+        .distinct()
+        .annotate(groups=Count("household_reviews", distinct=True))
+        .order_by("-pk")
+    )
+    return render(
+        request,
+        "awards/household_decisions.html",
+        {"plan": plan, "reviews": reviews, "form": form, "decisions": list(drafted)},
+        status=status,
+    )
+
+
+def _household_decision(request, pk: int) -> Decision:
+    require_role(request)
+    if not _can_see_decisions(request.user):
+        raise PermissionDenied
+    decision = (
+        Decision.objects.filter(pk=pk, household_reviews__isnull=False)
+        .distinct()
+        .select_related("plan")
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def decision_detail(request, pk: int):
+    decision = _household_decision(request, pk)
+    groups = [
+        {"review": r, "count": r.qualified}
+        for r in decision.household_reviews.select_related("unit")
+        .annotate(qualified=Count("assessments", filter=Q(assessments__qualified=True), distinct=True))
+        .order_by("unit__order", "unit__name")
+    ]
+    on = min(decision.signed_on or timezone.localdate(), timezone.localdate())
+    return render(
+        request,
+        "awards/household_decision.html",
+        {
+            "decision": decision,
+            "plan": decision.plan,
+            "groups": groups,
+            "total": sum(g["count"] for g in groups),
+            "blockers": [] if decision.is_signed else household_decisions.decision_blockers(decision, on=on),
+            "can_sign": permissions.can_decide(request.user) and not decision.is_signed,
+            "version": decision.version,
+            "draft_form": None
+            if decision.is_signed
+            else DraftNumberForm(
+                initial={
+                    "number": decision.number,
+                    "signed_on": decision.signed_on,
+                    "version": decision.version,
+                }
+            ),
+        },
+    )
+
+
+@require_POST
+def decision_sign(request, pk: int):
+    decision = _household_decision(request, pk)
+    if not permissions.can_decide(request.user):
+        raise PermissionDenied
+    form = VersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ConflictError(_("Trang đã cũ: hãy tải lại trang."))
+        services.sign_decision(decision=decision, user=request.user, version=form.cleaned_data["version"])
+        messages.success(request, _("Đã ký quyết định; các hộ gia đình đã vào sổ khen thưởng."))
+    except AwardError as error:
+        messages.error(request, str(error))
+    return redirect("awards-household-decision", pk=decision.pk)
+
+
+def decision_pdf(request, pk: int):
+    decision = _household_decision(request, pk)
+    return pdf_response(
+        template="pdf/household_decision.html",
+        context=decision_context(decision),
+        filename=pdf_filename(
+            "quyet-dinh-gia-dinh-van-hoa", decision.number or "du-thao", str(decision.plan.year)
+        ),
+        request=request,
+    )
+
+
+@require_POST
+def decision_edit(request, pk: int):
+    """The number and date of a draft, corrected before signing (services.update_draft)."""
+    decision = _household_decision(request, pk)
+    form = DraftNumberForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Số, ngày ký không hợp lệ."))
+        return redirect("awards-household-decision", pk=decision.pk)
+    try:
+        services.update_draft(
+            decision=decision,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            number=form.cleaned_data["number"],
+            signed_on=form.cleaned_data["signed_on"],
+        )
+        messages.success(request, _("Đã lưu số, ngày ký của dự thảo."))
+    except AwardError as error:
+        messages.error(request, str(error))
+    return redirect("awards-household-decision", pk=decision.pk)
