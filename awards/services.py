@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from indicators.audit import log_action
 from indicators.models import Unit
 
+from . import evidence as evidence_files
 from . import permissions
 from .models import (
     AgendaItem,
@@ -32,6 +33,7 @@ from .models import (
     PostingComment,
     Proposal,
     Title,
+    evidence_path,
     normalise_name,
 )
 from .registry import next_register_number
@@ -271,13 +273,15 @@ def add_evidence(*, proposal: Proposal, user, upload, description: str = "") -> 
                 description=description.strip()[:300],
                 uploaded_by=user,
             )
-            evidence.file.save(name, upload, save=False)
+            # Staged and renamed into place (awards.evidence): a failure part-way leaves no file.
+            evidence.file.name = evidence_path(evidence, name)
+            evidence_files.write(upload, evidence.file.name)
             stored = evidence.file.name
             evidence.save()
             log_action(proposal, "awards.evidence.added", user, {"file": name, "size": upload.size})
-    except Exception:
+    except BaseException:
         if stored:  # the row was not kept: neither is the file
-            EvidenceFile._meta.get_field("file").storage.delete(stored)
+            evidence_files.discard(stored)
         raise
     return evidence
 

@@ -27,6 +27,9 @@ ACTION_LABELS = {
     "campaigns.covenant.confirmed": _("Xác nhận giao ước"),
     "campaigns.plan.copied": _("Sao chép kế hoạch sang năm mới"),
     "campaigns.api_client.created": _("Cấp khóa truy cập API"),
+    "indicators.notification.mail_failed": _("Thư báo không gửi được"),
+    "accounts.password.changed": _("Đổi mật khẩu"),
+    "accounts.password.reset": _("Văn phòng đặt lại mật khẩu"),
 }
 
 

@@ -80,6 +80,11 @@ class Profile(models.Model):
     language = models.CharField(
         _("ngôn ngữ giao diện"), max_length=8, choices=settings.LANGUAGES, default="vi"
     )
+    must_change_password = models.BooleanField(
+        _("phải đổi mật khẩu"),
+        default=False,
+        help_text=_("Mật khẩu tạm do văn phòng đặt lại: người dùng phải đổi khi đăng nhập."),
+    )
 
     class Meta:
         verbose_name = _("hồ sơ người dùng")
@@ -561,6 +566,8 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    mail_failed_at = models.DateTimeField(_("gửi thư lỗi lúc"), null=True, blank=True)
+    mail_error = models.CharField(_("lỗi gửi thư"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("thông báo")

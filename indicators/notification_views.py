@@ -5,12 +5,16 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from . import permissions
 from .models import Notification
+from .notifications import failed_mails
 
 
 def notification_list(request):
+    """One's own notifications; for the office and leadership also the mails that did not go out."""
     items = list(request.user.notifications.all()[:200])
-    return render(request, "indicators/notifications.html", {"items": items})
+    failed = list(failed_mails()[:100]) if permissions.can_follow_completeness(request.user) else None
+    return render(request, "indicators/notifications.html", {"items": items, "failed_mails": failed})
 
 
 @require_POST

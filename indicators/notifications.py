@@ -1,20 +1,27 @@
 """In-app notifications, and the same text by e-mail through Django's mail backend.
 
 `notify()` is idempotent per (user, key): the daily command and the workflow steps may run again
-without reminding anybody twice about the same thing.
+without reminding anybody twice about the same thing. A mail that cannot be sent is never dropped in
+silence: it is logged, marked on its notification (shown to the office on its notifications page) and
+written to the action log.
 """
 
+import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from .audit import log_action
 from .models import Notification, Profile, Report, ReportingPeriod, Unit
+
+logger = logging.getLogger(__name__)
+SUBJECT_LENGTH = 150
 
 
 def notify(users, *, kind: str, text: str, url: str = "", key: str, email: bool = True) -> int:
@@ -31,13 +38,64 @@ def notify(users, *, kind: str, text: str, url: str = "", key: str, email: bool 
         [Notification(user=u, kind=kind, text=short, url=url, key=key) for u in fresh], ignore_conflicts=True
     )
     if email:
-        subject = Truncator(text).chars(150)
-        mails = [
-            (subject, f"{text}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email]) for u in fresh if u.email
-        ]
-        if mails:
-            transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+        recipients = [u.pk for u in fresh if u.email]
+        if recipients:
+            subject = mail_subject(text)
+            body = f"{text}\n\n{url}"
+            transaction.on_commit(
+                lambda: send_mails(key=key, user_ids=recipients, subject=subject, body=body)
+            )
     return len(fresh)
+
+
+def mail_subject(text: str) -> str:
+    """One line (a mail header may hold no line break: a reason typed on two lines would otherwise stop
+    the mail), cut to a readable length."""
+    return Truncator(" ".join(text.split())).chars(SUBJECT_LENGTH)
+
+
+def send_mails(*, key: str, user_ids: list[int], subject: str, body: str) -> int:
+    """Send the notification `key` by mail to each of these users, one message each; return how many went.
+
+    Runs after the commit that created the notifications. Each failure is logged with its cause and
+    marked on that person's notification, so the office sees who was not reached.
+    """
+    notes = Notification.objects.filter(key=key, user_id__in=user_ids).select_related("user")
+    connection = get_connection()
+    sent = 0
+    for note in notes:
+        message = EmailMessage(
+            subject, body, settings.DEFAULT_FROM_EMAIL, [note.user.email], connection=connection
+        )
+        try:
+            delivered = message.send()
+        except Exception as error:  # any backend error: SMTP refused, a bad header, a network failure
+            logger.exception("Notification mail %s to %s was not sent", key, note.user.email)
+            _mail_failed(note, f"{type(error).__name__}: {error}")
+            continue
+        if delivered:
+            sent += 1
+        else:
+            logger.error("Notification mail %s to %s was not accepted by the backend", key, note.user.email)
+            _mail_failed(note, _("Máy chủ thư không nhận thư."))
+    return sent
+
+
+def _mail_failed(note: Notification, error: str) -> None:
+    error = Truncator(" ".join(error.split())).chars(Notification._meta.get_field("mail_error").max_length)
+    note.mail_failed_at = timezone.now()
+    note.mail_error = error
+    note.save(update_fields=["mail_failed_at", "mail_error"])
+    log_action(note, "indicators.notification.mail_failed", None, {"to": note.user.email, "error": error})
+
+
+def failed_mails():
+    """Notifications whose mail did not go out, newest first (for the office)."""
+    return (
+        Notification.objects.filter(mail_failed_at__isnull=False)
+        .select_related("user")
+        .order_by("-mail_failed_at", "-pk")
+    )
 
 
 def people_of(units) -> list:

@@ -41,18 +41,40 @@ def login_username(request, credentials=None) -> str | None:
     return str(username).replace("\x00", "")[:longest]
 
 
-def forwarded_client_ip(request) -> str | None:
-    """Behind our reverse proxy: the address the proxy saw, i.e. the last X-Forwarded-For entry.
+def client_ip(request) -> str | None:
+    """The address axes counts a login attempt against (AXES_CLIENT_IP_CALLABLE).
 
-    Entries further left are whatever the client sent and cannot be trusted; anything that is not an
-    IP address falls back to the proxy's own address rather than reaching the database.
+    Without a reverse proxy (PHOMINH_PROXY_COUNT = 0) it is the peer's address. Behind N proxies it is
+    the entry of X-Forwarded-For that the outermost of them appended, the N-th from the right: each
+    proxy appends the address it received the request from, so the entries to its left are whatever
+    the client typed and never count. The header is read only when the peer is one of our proxies
+    (PHOMINH_TRUSTED_PROXIES): a request that reached the application server some other way is counted
+    against its own address, whatever it claims. An entry that is not an IP address counts as the peer.
     """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    candidate = forwarded.split(",")[-1].strip()
+    peer = request.META.get("REMOTE_ADDR")
+    count = settings.PHOMINH_PROXY_COUNT
+    if count <= 0 or not _is_trusted_proxy(peer):
+        return peer
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if not hops:
+        return peer
+    # Fewer entries than proxies: the request skipped the outer ones, so the left-most entry was
+    # appended by one of ours.
+    candidate = hops[-min(count, len(hops))]
     try:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
-        return request.META.get("REMOTE_ADDR")
+        return peer
+
+
+def _is_trusted_proxy(address: str | None) -> bool:
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(
+        ip in ipaddress.ip_network(network, strict=False) for network in settings.PHOMINH_TRUSTED_PROXIES
+    )
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -1,7 +1,15 @@
 """Request checks that belong to no single view."""
 
-from django.http import HttpResponseBadRequest
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from phominh.accounts import must_change_password
 
 
 class RefuseNullCharactersMiddleware:
@@ -37,3 +45,99 @@ class RefuseNullCharactersMiddleware:
         if request.method == "POST":
             return any("\x00" in (upload.name or "") for upload in request.FILES.values())
         return False
+
+
+class UploadGuardMiddleware:
+    """Refuse a request body too large for its sender (413) before a byte of it is read.
+
+    Django reads a multipart body in full, streaming its files to temporary files, before any view can
+    say no, and the CSRF check reads it too: a stranger could make each worker swallow any amount. Here
+    only the headers count. Content-Length may reach PHOMINH_MAX_UPLOAD_BYTES for a signed-in user (the
+    session cookie must belong to one) and PHOMINH_ANONYMOUS_MAX_BYTES for anyone else: nobody signed
+    in posts more than a login form, and every upload page needs a login. Placed right after
+    SessionMiddleware, before anything that touches request.POST.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.PHOMINH_ANONYMOUS_MAX_BYTES:
+            if length > settings.PHOMINH_MAX_UPLOAD_BYTES:
+                mb = round(settings.PHOMINH_MAX_UPLOAD_BYTES / 1048576, 1)
+                mb = int(mb) if mb == int(mb) else formats.number_format(mb)
+                return self._refuse(_("Dữ liệu gửi lên quá lớn (tối đa %(mb)s MB).") % {"mb": mb})
+            if not auth.get_user(request).is_authenticated:
+                return self._refuse(_("Cần đăng nhập trước khi gửi tệp hoặc dữ liệu lớn."))
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(text: str) -> HttpResponse:
+        return HttpResponse(text, status=413, content_type="text/plain; charset=utf-8")
+
+
+LOGIN_AT = "phominh_login_at"
+
+
+class AbsoluteSessionLimitMiddleware:
+    """End a session SESSION_COOKIE_AGE after the login, however busy it has been.
+
+    Django's expiry slides: each change of the session pushes it forward, so a session in steady use
+    would never end. The login time is kept in the session (stamped on the response to the request
+    that logged in; a session from before this middleware is stamped when first seen) and, once the
+    limit has passed, the user is signed out and sent to the login page with a message.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        was_signed_in = request.user.is_authenticated
+        if was_signed_in:
+            login_at = request.session.get(LOGIN_AT)
+            if login_at is None:
+                request.session[LOGIN_AT] = timezone.now().timestamp()
+            elif timezone.now().timestamp() - login_at >= settings.SESSION_COOKIE_AGE:
+                return self._expire(request)
+        response = self.get_response(request)
+        if not was_signed_in and request.user.is_authenticated:
+            request.session[LOGIN_AT] = timezone.now().timestamp()
+        return response
+
+    @staticmethod
+    def _expire(request):
+        auth.logout(request)
+        seconds = settings.SESSION_COOKIE_AGE
+        hours = seconds // 3600 if seconds % 3600 == 0 else formats.number_format(round(seconds / 3600, 1))
+        messages.info(
+            request,
+            _("Phiên làm việc đã hết hạn (%(hours)s giờ kể từ khi đăng nhập). Hãy đăng nhập lại.")
+            % {"hours": hours},
+        )
+        if request.method in ("GET", "HEAD"):
+            return redirect_to_login(request.get_full_path())
+        return redirect(settings.LOGIN_URL)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Someone whose password the office reset must choose his own before doing anything else."""
+
+    ALLOWED = ("password-change", "logout", "set-language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if must_change_password(request.user) and request.path_info not in self._allowed_paths():
+            messages.warning(
+                request, _("Mật khẩu của bạn là mật khẩu tạm: hãy đổi mật khẩu trước khi tiếp tục.")
+            )
+            return redirect("password-change")
+        return self.get_response(request)
+
+    def _allowed_paths(self) -> set[str]:
+        return {reverse(name) for name in self.ALLOWED}

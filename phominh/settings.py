@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before anything reads the body: refuses an oversized or anonymous upload from its headers.
+    "phominh.middleware.UploadGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "phominh.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "phominh.language.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "phominh.middleware.AbsoluteSessionLimitMiddleware",
+    "phominh.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -122,7 +126,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "phominh.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -146,6 +150,13 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "phominh.auth.lockout_response"
 AXES_USERNAME_CALLABLE = "phominh.auth.login_username"
 AXES_COOLOFF_MESSAGE = _("Tạm khóa đăng nhập do nhập sai mật khẩu nhiều lần. Hãy thử lại sau ít phút.")
+# The address axes counts (phominh.auth.client_ip): the peer's, or behind DJANGO_PROXY_COUNT reverse
+# proxies (DJANGO_BEHIND_PROXY=1) the X-Forwarded-For entry the outermost of them appended, read only
+# when the peer is one of DJANGO_TRUSTED_PROXIES; what the client wrote further left never counts.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+PHOMINH_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1")) if BEHIND_PROXY else 0
+PHOMINH_TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+AXES_CLIENT_IP_CALLABLE = "phominh.auth.client_ip"
 
 # Vietnamese first; English arrives with its translation catalogue.
 LANGUAGE_CODE = "vi"
@@ -280,6 +291,23 @@ CONTENT_SECURITY_POLICY = {
 # the longest texts are 20,000 characters; file uploads (Excel, evidence) are not counted here.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# A request body larger than the largest upload (evidence 10 MB, Excel 2 MB) plus 1 MB of fields is
+# refused with 413 before it is read, and from nobody signed in anything larger than a login form
+# (phominh.middleware.UploadGuardMiddleware). Files above 1 MB are streamed to temporary files in
+# MEDIA_ROOT/tmp (phominh.uploads), ours to clean (`manage.py clean_uploads`), not in the system's
+# temporary folder.
+PHOMINH_MAX_UPLOAD_BYTES = int(
+    os.environ.get(
+        "PHOMINH_MAX_UPLOAD_BYTES", str(max(EVIDENCE_MAX_BYTES, EXCEL_UPLOAD_MAX_BYTES) + 1024 * 1024)
+    )
+)
+PHOMINH_ANONYMOUS_MAX_BYTES = 64 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+PHOMINH_UPLOAD_TEMP_DIR = Path(os.environ.get("PHOMINH_UPLOAD_TEMP_DIR", MEDIA_ROOT / "tmp"))
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "phominh.uploads.OwnFolderTemporaryFileUploadHandler",
+]
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -288,9 +316,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
-    if env_bool("DJANGO_BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-        AXES_CLIENT_IP_CALLABLE = "phominh.auth.forwarded_client_ip"
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from phominh import account_views
 from phominh.language import set_language
 
 admin.site.site_header = _("Phổ Minh Thi đua — Quản trị")
@@ -12,6 +13,9 @@ admin.site.index_title = _("Quản trị dữ liệu")
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tai-khoan/doi-mat-khau/", account_views.PasswordChange.as_view(), name="password-change"),
+    path("tai-khoan/dat-lai-mat-khau/", account_views.password_reset_list, name="password-reset-list"),
+    path("tai-khoan/dat-lai-mat-khau/<str:username>/", account_views.password_reset, name="password-reset"),
     path("ngon-ngu/", set_language, name="set-language"),
     path("quan-tri/", admin.site.urls),
     path("", include("campaigns.urls")),

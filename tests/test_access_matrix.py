@@ -113,6 +113,13 @@ MATRIX = [
     ("GET", "notifications", [], row(200, norole=200)),
     ("POST", "notifications-read-all", [], row(302, norole=302)),
     ("POST", "notification-read", ["NOTE"], row(404, norole=404, leader=302)),
+    ("GET", "password-change", [], row(200, norole=200)),
+    ("POST", "password-change", [], row(200, norole=200)),  # empty: the form refuses it
+    ("GET", "password-reset-list", [], row(403, office=200)),
+    # The office resets a group leader's password (shown at once, 200), never the chairman's (404).
+    ("POST", "password-reset", ["totruong1"], row(403, office=200)),
+    ("POST", "password-reset", ["chutich"], row(403, office=404)),
+    ("GET", "password-reset", ["totruong1"], row(405, norole=405)),
     # A document job (jobs/) is its requester's alone: "JOB" stands for a finished job of the leader.
     ("GET", "jobs", [], row(200, norole=200)),
     ("GET", "job", ["JOB"], row(404, norole=404, leader=200)),
