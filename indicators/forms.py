@@ -26,6 +26,8 @@ class EntryRow:
     saved: Decimal | None
     reading: str = ""
     warnings: list[str] = field(default_factory=list)
+    # A posted form shown again (a conflict, a refused save): the saved figure beside the typed one.
+    show_saved: bool = False
 
 
 @dataclass
@@ -149,6 +151,9 @@ class ReportEntryForm(forms.Form):
                 saved=saved.value if saved else None,
                 reading=reading,
                 warnings=self.warnings.get(element.pk, []),
+                show_saved=self.is_bound
+                and saved is not None
+                and getattr(self, "values", {}).get(element.pk) != saved.value,
             )
             groups.setdefault(label, EntryGroup(label=label, rows=[])).rows.append(row)
         return list(groups.values())
@@ -166,6 +171,16 @@ class ReopenForm(ReasonForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
+
+
+class VersionForm(forms.Form):
+    """The version of the report a review or reopen was decided on, posted with it from the entry page
+    (a hidden input), so that figures changed after the page was opened are never approved unseen."""
+
+    version = forms.IntegerField(min_value=0)
+
+    def version_or_none(self) -> int | None:
+        return self.cleaned_data["version"] if self.is_valid() else None
 
 
 class PaceForm(forms.Form):

@@ -4,12 +4,14 @@ Views and templates ask these functions; querysets are scoped with the `*_visibl
 forgotten check shows nothing rather than everything.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from .models import Profile, Report, Unit
+from .models import ActionLog, Profile, Report, Unit, ValueChange
 
 Role = Profile.Role
 ENTERING_ROLES = {Role.OFFICE, Role.OFFICIAL, Role.GROUP_LEADER}
@@ -114,24 +116,84 @@ def edit_refusal(user, report: Report, *, today: date) -> str:
     }
 
 
-def can_review_report(user, report: Report) -> bool:
-    """Leadership and the office review any unit; an official the units he serves, never his own submission."""
-    if report.status != Report.Status.SUBMITTED:
-        return False
+# A review cycle starts when the report is returned or reopened: the figures changed since then are
+# the ones the next review approves.
+REVIEW_CYCLE_ACTIONS = ("indicators.report.returned", "indicators.report.reopened")
+
+
+def reports_typed_by(user, report_ids: Iterable[int]) -> set[int]:
+    """The reports (of `report_ids`) in which `user` entered or changed a figure in the current review
+    cycle, i.e. since the report was last returned or reopened (ever, if it never was). One query.
+
+    Read from the audit trail (ValueChange), so every way of writing a figure counts: the form, the
+    Excel import, a reopened report, the admin.
+    """
+    ids = [pk for pk in report_ids if pk]
+    if not ids or not getattr(user, "is_authenticated", False):
+        return set()
+    cycle_start = (
+        ActionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Report),
+            object_id=OuterRef("report_id"),
+            action__in=REVIEW_CYCLE_ACTIONS,
+        )
+        .order_by("-at", "-pk")
+        .values("at")[:1]
+    )
+    # `>=`: a change logged in the same instant as the return is counted, never excused.
+    return set(
+        ValueChange.objects.filter(report_id__in=ids, user=user)
+        .annotate(cycle_start=Subquery(cycle_start))
+        .filter(Q(cycle_start__isnull=True) | Q(changed_at__gte=F("cycle_start")))
+        .values_list("report_id", flat=True)
+        .distinct()
+    )
+
+
+def _may_review_unit(user, report: Report) -> bool:
     role = role_of(user)
     if role in REVIEWING_ROLES:
-        return report.submitted_by_id != user.pk
-    if role == Role.OFFICIAL:
-        return report.unit_id in own_unit_ids(user) and report.submitted_by_id != user.pk
-    return False
+        return True
+    return role == Role.OFFICIAL and report.unit_id in own_unit_ids(user)
+
+
+def can_review_report(user, report: Report, *, typed: set[int] | None = None) -> bool:
+    """Approve or return a submitted report: leadership and the office for any unit, an official for
+    the units he serves; never by its submitter, nor by anybody who entered or changed one of its
+    figures since it was last returned or reopened (four eyes: the figures are checked by someone who
+    did not type them). `typed` is `reports_typed_by(user, ...)` when a list asks for many reports."""
+    if report.status != Report.Status.SUBMITTED or not report.pk or not _may_review_unit(user, report):
+        return False
+    if report.submitted_by_id == user.pk:
+        return False
+    if typed is None:
+        typed = reports_typed_by(user, [report.pk])
+    return report.pk not in typed
+
+
+def reviewable_reports(user, reports: Iterable[Report]) -> list[Report]:
+    """The reports of a list that the user may approve or return, with one query for the four eyes."""
+    candidates = [
+        r
+        for r in reports
+        if r.status == Report.Status.SUBMITTED and r.submitted_by_id != user.pk and _may_review_unit(user, r)
+    ]
+    typed = reports_typed_by(user, [r.pk for r in candidates])
+    return [r for r in candidates if r.pk not in typed]
 
 
 def review_refusal(user, report: Report) -> str:
-    if report.status != Report.Status.SUBMITTED:
+    """Why can_review_report said no, in words for the user."""
+    if report.status != Report.Status.SUBMITTED or not report.pk:
         return _("Chỉ duyệt hoặc trả lại báo cáo đang chờ duyệt.")
+    if not _may_review_unit(user, report):
+        return _("Bạn không có quyền duyệt báo cáo của đơn vị này.")
     if report.submitted_by_id == user.pk:
         return _("Không tự duyệt báo cáo do chính mình gửi.")
-    return _("Bạn không có quyền duyệt báo cáo của đơn vị này.")
+    return _(
+        "Bạn đã nhập hoặc sửa số liệu của báo cáo này (từ lần trả lại hoặc mở lại gần nhất), nên không "
+        "được duyệt hay trả lại nó: việc kiểm tra phải do người khác."
+    )
 
 
 def can_reopen(user) -> bool:

@@ -19,7 +19,7 @@ from campaigns.selectors import current_plan
 
 from . import permissions, services
 from .audit import ACTION_LABELS, entries_for
-from .forms import ReasonForm, ReopenForm, ReportEntryForm
+from .forms import ReasonForm, ReopenForm, ReportEntryForm, VersionForm
 from .models import DataElement, Report, ReportingPeriod, TargetTerm, Unit, ValueChange
 
 
@@ -94,14 +94,13 @@ def report_list(request):
                 }
             )
         rows.append({"unit": unit, "cells": cells})
-    queue = [
-        r
-        for r in permissions.reports_visible_to(request.user)
+    queue = permissions.reviewable_reports(
+        request.user,
+        permissions.reports_visible_to(request.user)
         .filter(status=Report.Status.SUBMITTED, period__plan=plan)
         .select_related("unit", "period__plan", "submitted_by")
-        .order_by("submitted_at")
-        if permissions.can_review_report(request.user, r)
-    ]
+        .order_by("submitted_at"),
+    )
     return render(
         request,
         "indicators/report_list.html",
@@ -117,50 +116,36 @@ def report_list(request):
     )
 
 
-def report_entry(request, year: int, quarter: int, unit_code: str):
-    period, unit, report = _report_context(request, year, quarter, unit_code)
-    today = timezone.localdate()
-    can_edit = permissions.can_edit_report(request.user, report, today=today)
+def _entry_form(report: Report, unit: Unit, period: ReportingPeriod, data=None) -> ReportEntryForm:
+    """The entry form, bound to what was posted or showing the saved figures."""
     elements = _elements(unit, period)
     saved = {v.element_id: v for v in report.values.all()} if report.pk else {}
     previous = services.previous_values(unit=unit, period=period)
-    status = 200
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(permissions.edit_refusal(request.user, report, today=today))
-        form = ReportEntryForm(request.POST, elements=elements, saved=saved, previous=previous)
-        if form.is_valid():
-            try:
-                report, changed = services.save_values(
-                    unit=unit,
-                    period=period,
-                    user=request.user,
-                    entries=form.entries(),
-                    version=form.cleaned_data["version"],
-                    today=today,
-                )
-                if request.POST.get("action") == "submit":
-                    services.submit_report(report=report, user=request.user, today=today)
-                    messages.success(request, _("Đã lưu và gửi báo cáo %(p)s để duyệt.") % {"p": period})
-                else:
-                    messages.success(request, _("Đã lưu nháp (%(n)s số liệu thay đổi).") % {"n": changed})
-                return redirect(_entry_url(period, unit))
-            except services.ConflictError as error:
-                messages.error(request, str(error))
-                status = 409
-                latest = services.get_report(unit=unit, period=period)
-                saved = {v.element_id: v for v in latest.values.all()} if latest else {}
-                form.saved = saved
-            except services.ReportError as error:
-                messages.error(request, str(error))
-                return redirect(_entry_url(period, unit))
-        else:
-            messages.error(request, _("Chưa lưu: có số liệu không hợp lệ, xem các ô được đánh dấu đỏ."))
-            status = 400
-    else:
-        form = ReportEntryForm(
-            initial={"version": report.version}, elements=elements, saved=saved, previous=previous
-        )
+    if data is not None:
+        return ReportEntryForm(data, elements=elements, saved=saved, previous=previous)
+    return ReportEntryForm(
+        initial={"version": report.version}, elements=elements, saved=saved, previous=previous
+    )
+
+
+def _entry_page(
+    request,
+    period: ReportingPeriod,
+    unit: Unit,
+    report: Report,
+    *,
+    form: ReportEntryForm | None = None,
+    reason_form: ReasonForm | None = None,
+    reopen_form: ReopenForm | None = None,
+    status: int = 200,
+):
+    """The entry page. A refused post passes its bound form back, so that what was typed stays in its
+    boxes under the reason (issue 14): a figure typed while the office locked the quarter is not lost."""
+    today = timezone.localdate()
+    can_edit = permissions.can_edit_report(request.user, report, today=today)
+    form = form or _entry_form(report, unit, period)
+    if form.is_bound:
+        form.is_valid()  # field errors and readings of what was typed, also when the save was refused
     context = {
         "period": period,
         "unit": unit,
@@ -168,56 +153,152 @@ def report_entry(request, year: int, quarter: int, unit_code: str):
         "form": form,
         "groups": form.groups(),
         "can_edit": can_edit,
+        # The boxes stay on the page after a refused save, with the figures as typed.
+        "show_inputs": can_edit or form.is_bound,
         "edit_refusal": None if can_edit else permissions.edit_refusal(request.user, report, today=today),
-        "can_review": report.pk and permissions.can_review_report(request.user, report),
+        "can_review": permissions.can_review_report(request.user, report),
         "can_reopen": permissions.can_reopen(request.user),
-        "reason_form": ReasonForm(),
-        "reopen_form": ReopenForm(initial={"until": today + timezone.timedelta(days=7)}),
+        "reason_form": reason_form or ReasonForm(),
+        "reopen_form": reopen_form or ReopenForm(initial={"until": today + timezone.timedelta(days=7)}),
         "late": report.is_late(today) if report.pk else today > period.effective_deadline,
         "period_open": permissions.report_is_open(report, today),
     }
     return render(request, "indicators/report_entry.html", context, status=status)
 
 
+def _not_saved(reason: str) -> str:
+    return _("Số liệu CHƯA được lưu. %(reason)s Các số bạn vừa nhập vẫn còn trong các ô bên dưới.") % {
+        "reason": reason
+    }
+
+
+def _latest(unit: Unit, period: ReportingPeriod) -> Report:
+    report = services.get_report(unit=unit, period=period) or Report(unit=unit, period=period, version=0)
+    report.period, report.unit = period, unit
+    return report
+
+
+def report_entry(request, year: int, quarter: int, unit_code: str):
+    period, unit, report = _report_context(request, year, quarter, unit_code)
+    if request.method != "POST":
+        return _entry_page(request, period, unit, report)
+    today = timezone.localdate()
+    form = _entry_form(report, unit, period, data=request.POST)
+    if not permissions.can_edit_report(request.user, report, today=today):
+        messages.error(request, _not_saved(permissions.edit_refusal(request.user, report, today=today)))
+        return _entry_page(request, period, unit, report, form=form, status=403)
+    if not form.is_valid():
+        messages.error(request, _("Chưa lưu: có số liệu không hợp lệ, xem các ô được đánh dấu đỏ."))
+        return _entry_page(request, period, unit, report, form=form, status=400)
+    try:
+        report, changed = services.save_values(
+            unit=unit,
+            period=period,
+            user=request.user,
+            entries=form.entries(),
+            version=form.cleaned_data["version"],
+            today=today,
+        )
+    except services.ConflictError as error:
+        messages.error(request, str(error))
+        # The page now shows the latest saved figures beside the typed ones, and carries the latest
+        # version: saving again is a decision taken with both in view.
+        report = _latest(unit, period)
+        form.saved = {v.element_id: v for v in report.values.all()} if report.pk else {}
+        form.data = form.data.copy()
+        form.data["version"] = str(report.version)
+        return _entry_page(request, period, unit, report, form=form, status=409)
+    except services.ReportError as error:
+        messages.error(request, _not_saved(str(error)))
+        return _entry_page(request, period, unit, _latest(unit, period), form=form, status=403)
+    if request.POST.get("action") == "submit":
+        try:
+            services.submit_report(report=report, user=request.user, today=today)
+        except services.ReportError as error:
+            # The figures are saved as a draft; only the submission waits.
+            messages.error(request, str(error))
+            return redirect(_entry_url(period, unit))
+        messages.success(request, _("Đã lưu và gửi báo cáo %(p)s để duyệt.") % {"p": period})
+    else:
+        messages.success(request, _("Đã lưu nháp (%(n)s số liệu thay đổi).") % {"n": changed})
+    return redirect(_entry_url(period, unit))
+
+
+def _review_refused(request, period, unit, report, *, reason_form=None):
+    """The entry page again when a review step is refused or stale; None when it may go ahead.
+
+    Out of the reviewer's reach (wrong unit, wrong state, his own figures): 403 with the reason. A page
+    opened before the figures changed (or posted without its version): 409, with the latest figures.
+    """
+    if not permissions.can_review_report(request.user, report):
+        refusal = permissions.review_refusal(request.user, report)
+        typed = (reason_form.data.get("reason") or "").strip() if reason_form is not None else ""
+        if typed:
+            refusal += " " + _("Lý do bạn đã ghi (chưa lưu): “%(text)s”.") % {"text": typed}
+        messages.error(request, refusal)
+        return _entry_page(request, period, unit, report, status=403)
+    if VersionForm(request.POST).version_or_none() != report.version:
+        messages.error(request, services.stale_message(report))
+        return _entry_page(request, period, unit, report, reason_form=reason_form, status=409)
+    return None
+
+
 @require_POST
 def report_approve(request, year: int, quarter: int, unit_code: str):
     period, unit, report = _report_context(request, year, quarter, unit_code)
-    if not report.pk or not permissions.can_review_report(request.user, report):
-        raise PermissionDenied
+    refused = _review_refused(request, period, unit, report)
+    if refused:
+        return refused
     try:
-        services.approve_report(report=report, user=request.user)
-        messages.success(request, _("Đã duyệt báo cáo %(u)s, %(p)s.") % {"u": unit, "p": period})
+        services.approve_report(report=report, user=request.user, version=report.version)
+    except services.ConflictError as error:
+        messages.error(request, str(error))
+        return _entry_page(request, period, unit, _latest(unit, period), status=409)
     except services.ReportError as error:
         messages.error(request, str(error))
+        return _entry_page(request, period, unit, _latest(unit, period), status=403)
+    messages.success(request, _("Đã duyệt báo cáo %(u)s, %(p)s.") % {"u": unit, "p": period})
     return redirect(_entry_url(period, unit))
 
 
 @require_POST
 def report_return(request, year: int, quarter: int, unit_code: str):
     period, unit, report = _report_context(request, year, quarter, unit_code)
-    if not report.pk or not permissions.can_review_report(request.user, report):
-        raise PermissionDenied
     form = ReasonForm(request.POST)
+    refused = _review_refused(request, period, unit, report, reason_form=form)
+    if refused:
+        return refused
     if not form.is_valid():
         messages.error(request, _("Phải ghi lý do trả lại."))
-        return redirect(_entry_url(period, unit))
+        return _entry_page(request, period, unit, report, reason_form=form, status=400)
     try:
-        services.return_report(report=report, user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Đã trả lại báo cáo %(u)s để sửa.") % {"u": unit})
+        services.return_report(
+            report=report, user=request.user, reason=form.cleaned_data["reason"], version=report.version
+        )
+    except services.ConflictError as error:
+        messages.error(request, str(error))
+        return _entry_page(request, period, unit, _latest(unit, period), reason_form=form, status=409)
     except services.ReportError as error:
         messages.error(request, str(error))
+        return _entry_page(request, period, unit, _latest(unit, period), reason_form=form, status=403)
+    messages.success(request, _("Đã trả lại báo cáo %(u)s để sửa.") % {"u": unit})
     return redirect(_entry_url(period, unit))
 
 
 @require_POST
 def report_reopen(request, year: int, quarter: int, unit_code: str):
-    period, unit, _report = _report_context(request, year, quarter, unit_code)
-    if not permissions.can_reopen(request.user):
-        raise PermissionDenied
+    period, unit, report = _report_context(request, year, quarter, unit_code)
     form = ReopenForm(request.POST)
+    if not permissions.can_reopen(request.user):
+        messages.error(request, _("Chỉ Văn phòng - Thống kê được mở lại báo cáo."))
+        return _entry_page(request, period, unit, report, status=403)
     if not form.is_valid():
         messages.error(request, _("Phải ghi lý do và ngày mở lại hợp lệ."))
-        return redirect(_entry_url(period, unit))
+        return _entry_page(request, period, unit, report, reopen_form=form, status=400)
+    version = VersionForm(request.POST).version_or_none()
+    if version is None:
+        messages.error(request, services.stale_message(report))
+        return _entry_page(request, period, unit, report, reopen_form=form, status=409)
     try:
         services.reopen_report(
             unit=unit,
@@ -225,10 +306,15 @@ def report_reopen(request, year: int, quarter: int, unit_code: str):
             user=request.user,
             reason=form.cleaned_data["reason"],
             until=form.cleaned_data["until"],
+            version=version,
         )
-        messages.success(request, _("Đã mở lại báo cáo %(u)s.") % {"u": unit})
+    except services.ConflictError as error:
+        messages.error(request, str(error))
+        return _entry_page(request, period, unit, _latest(unit, period), reopen_form=form, status=409)
     except services.ReportError as error:
         messages.error(request, str(error))
+        return _entry_page(request, period, unit, _latest(unit, period), reopen_form=form, status=403)
+    messages.success(request, _("Đã mở lại báo cáo %(u)s.") % {"u": unit})
     return redirect(_entry_url(period, unit))
 
 
@@ -267,7 +353,11 @@ def completeness(request, year: int, quarter: int):
     """Which units have submitted this quarter, which are late, which were returned."""
     if not permissions.can_follow_completeness(request.user):
         raise PermissionDenied
-    period = _period(year, quarter)
+    return _completeness_page(request, _period(year, quarter))
+
+
+def _completeness_page(request, period: ReportingPeriod, *, reason_form=None, reopen_form=None, status=200):
+    """The completeness page; a refused lock or extension passes its bound form back (typed text kept)."""
     today = timezone.localdate()
     units = list(
         Unit.objects.filter(assignments__element__plan=period.plan).distinct().order_by("order", "name")
@@ -294,9 +384,10 @@ def completeness(request, year: int, quarter: int):
             "counts": counts,
             "total": len(units),
             "can_manage": permissions.can_reopen(request.user),
-            "reason_form": ReasonForm(),
-            "reopen_form": ReopenForm(initial={"until": today + timezone.timedelta(days=7)}),
+            "reason_form": reason_form or ReasonForm(),
+            "reopen_form": reopen_form or ReopenForm(initial={"until": today + timezone.timedelta(days=7)}),
         },
+        status=status,
     )
 
 
@@ -324,6 +415,7 @@ def period_remind(request, year: int, quarter: int):
         )
     except services.ReportError as error:
         messages.error(request, str(error))
+        return _completeness_page(request, period, status=403)
     return redirect(_completeness_url(period))
 
 
@@ -340,6 +432,7 @@ def period_lock(request, year: int, quarter: int):
         messages.success(request, _("Đã khóa kỳ báo cáo.") if lock else _("Đã mở khóa kỳ báo cáo."))
     except services.ReportError as error:
         messages.error(request, str(error))
+        return _completeness_page(request, period, reason_form=ReasonForm(request.POST), status=400)
     return redirect(_completeness_url(period))
 
 
@@ -351,7 +444,7 @@ def period_extend(request, year: int, quarter: int):
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Phải ghi lý do và ngày gia hạn hợp lệ."))
-        return redirect(_completeness_url(period))
+        return _completeness_page(request, period, reopen_form=form, status=400)
     try:
         services.extend_period(
             period=period,
@@ -362,6 +455,7 @@ def period_extend(request, year: int, quarter: int):
         messages.success(request, _("Đã gia hạn nhập liệu."))
     except services.ReportError as error:
         messages.error(request, str(error))
+        return _completeness_page(request, period, reopen_form=form, status=400)
     return redirect(_completeness_url(period))
 
 

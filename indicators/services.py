@@ -52,15 +52,18 @@ def _locked_report(*, unit: Unit, period: ReportingPeriod) -> Report:
     )
 
 
+def stale_message(report: Report) -> str:
+    """What a page posted from an older version of the report is told (a save, a review, a reopen)."""
+    return _(
+        "Báo cáo vừa được người khác cập nhật (lúc %(at)s). Số liệu bạn nhập CHƯA được lưu: "
+        "hãy xem lại số liệu mới nhất bên dưới rồi lưu lại."
+    ) % {"at": timezone.localtime(report.updated_at or timezone.now()).strftime("%H:%M %d/%m/%Y")}
+
+
 def _check_version(report: Report, version: int | None) -> None:
+    """`version` is the one the user's page showed; None only where no page was shown (scripts)."""
     if version is not None and report.version != version:
-        raise ConflictError(
-            _(
-                "Báo cáo vừa được người khác cập nhật (lúc %(at)s). Số liệu bạn nhập CHƯA được lưu: "
-                "hãy xem lại số liệu mới nhất bên dưới rồi lưu lại."
-            )
-            % {"at": timezone.localtime(report.updated_at).strftime("%H:%M %d/%m/%Y")}
-        )
+        raise ConflictError(stale_message(report))
 
 
 def save_values(
@@ -197,11 +200,14 @@ def submit_report(*, report: Report, user, version: int | None = None, today: da
         return report
 
 
-def approve_report(*, report: Report, user) -> Report:
+def approve_report(*, report: Report, user, version: int | None = None) -> Report:
+    """Submitted → approved, by a reviewer who neither submitted it nor typed its figures (four eyes),
+    and only the version the reviewer was shown: figures changed since are a conflict."""
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
         )
+        _check_version(report, version)
         if not permissions.can_review_report(user, report):
             raise ReportError(permissions.review_refusal(user, report))
         report.status = Report.Status.APPROVED
@@ -215,7 +221,8 @@ def approve_report(*, report: Report, user) -> Report:
         return report
 
 
-def return_report(*, report: Report, user, reason: str) -> Report:
+def return_report(*, report: Report, user, reason: str, version: int | None = None) -> Report:
+    """Submitted → returned with a reason; the same reviewers and the same version check as approval."""
     reason = (reason or "").strip()
     if not reason:
         raise ReportError(_("Phải ghi lý do trả lại."))
@@ -223,6 +230,7 @@ def return_report(*, report: Report, user, reason: str) -> Report:
         report = (
             Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
         )
+        _check_version(report, version)
         if not permissions.can_review_report(user, report):
             raise ReportError(permissions.review_refusal(user, report))
         report.status = Report.Status.RETURNED
@@ -237,8 +245,11 @@ def return_report(*, report: Report, user, reason: str) -> Report:
         return report
 
 
-def reopen_report(*, unit: Unit, period: ReportingPeriod, user, reason: str, until: date) -> Report:
-    """The office reopens one report (even in a locked or closed period) until a date, with a reason."""
+def reopen_report(
+    *, unit: Unit, period: ReportingPeriod, user, reason: str, until: date, version: int | None = None
+) -> Report:
+    """The office reopens one report (even in a locked or closed period) until a date, with a reason,
+    from the version it was shown."""
     reason = (reason or "").strip()
     if not permissions.can_reopen(user):
         raise ReportError(_("Chỉ Văn phòng - Thống kê được mở lại báo cáo."))
@@ -248,6 +259,7 @@ def reopen_report(*, unit: Unit, period: ReportingPeriod, user, reason: str, unt
         raise ReportError(_("Ngày mở lại đến phải từ hôm nay trở đi."))
     with transaction.atomic():
         report = _locked_report(unit=unit, period=period)
+        _check_version(report, version)
         before = report.status
         report.status = Report.Status.DRAFT
         report.reopened_until = until

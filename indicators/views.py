@@ -84,14 +84,25 @@ def _profile_text(percents: list[str] | None) -> str:
 
 
 def target_pace(request, year: int, code: str):
-    """The office sets how much of a flow's yearly figure is due by the end of each quarter."""
-    if not permissions.can_manage_plan(request.user):
+    """The office sets how much of a flow's yearly figure is due by the end of each quarter.
+
+    A post refused because the user is not (or no longer) of the office answers the form again with
+    the reason above it and the typed figures in their boxes (403), as the entry form does.
+    """
+    may_set = permissions.can_manage_plan(request.user)
+    if not may_set and not (request.method == "POST" and permissions.can_view_plan(request.user)):
         raise PermissionDenied
     plan = get_object_or_404(Plan, year=year)
     target = get_object_or_404(
         Target, plan=plan, code=code, kind=Target.Kind.FLOW, target_value__isnull=False
     )
-    form = PaceForm(request.POST or None, target=target, even=request.POST.get("action") == "even")
+    posted = request.POST if request.method == "POST" else None
+    form = PaceForm(posted, target=target, even=request.POST.get("action") == "even")
+    if not may_set:
+        form.is_valid()  # the typed percents' own errors too, under the reason
+        form.add_error(None, _("Chỉ Văn phòng - Thống kê được đặt tiến độ theo quý. Tiến độ chưa được lưu."))
+        context = {"plan": plan, "target": target, "form": form, "pace": _pace(target)}
+        return render(request, "indicators/target_pace.html", context, status=403)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_pace(

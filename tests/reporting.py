@@ -88,3 +88,12 @@ def add_ratio_targets(plan, count: int, prefix: str) -> None:
         )
         TargetTerm.objects.create(target=target, element=poor)
         TargetTerm.objects.create(target=target, element=households, role=TargetTerm.Role.DENOMINATOR)
+
+
+def shown_version(unit_code: str, quarter: int = 4, year: int = 2024) -> str:
+    """The report's version as the entry page puts it in its review and reopen forms (0 before the
+    report exists): what a reviewer's browser posts with "Duyệt", "Trả lại" or "Mở lại"."""
+    report = Report.objects.filter(
+        unit__code=unit_code, period__quarter=quarter, period__plan__year=year
+    ).first()
+    return str(report.version if report else 0)

@@ -57,19 +57,21 @@ MATRIX = [
     ("GET", "report-list", [], EVERYONE),
     ("GET", "report-entry", [2024, 4, "TDP-01"], SCOPED),
     ("POST", "report-entry", [2024, 4, "TDP-01"], row(403, other_leader=404, leader=400, official=400)),
+    # An empty post carries no version of the report: past the permission check, it is a conflict
+    # (409) for the reviewers and an invalid form (400) for the office's reopen.
     (
         "POST",
         "report-approve",
         [2024, 3, "TDP-01"],
-        row(403, other_leader=404, official=302, office=302, leadership=302),
+        row(403, other_leader=404, official=409, office=409, leadership=409),
     ),
     (
         "POST",
         "report-return",
         [2024, 3, "TDP-01"],
-        row(403, other_leader=404, official=302, office=302, leadership=302),
+        row(403, other_leader=404, official=409, office=409, leadership=409),
     ),
-    ("POST", "report-reopen", [2024, 3, "TDP-01"], OFFICE_STEP_SCOPED),
+    ("POST", "report-reopen", [2024, 3, "TDP-01"], row(403, office=400, other_leader=404)),
     ("GET", "report-approve", [2024, 3, "TDP-01"], row(405, norole=405)),
     ("GET", "report-history", [2024, 3, "TDP-01"], SCOPED),
     ("GET", "value-history", [2024, 3, "TDP-01", "SO_HO"], SCOPED),
@@ -77,8 +79,9 @@ MATRIX = [
     ("GET", "completeness-current", [], row(403, office=302, leadership=302)),
     ("GET", "completeness", [2024, 4], OFFICE_AND_LEADERSHIP),
     ("POST", "period-remind", [2024, 4], OFFICE_STEP),
-    ("POST", "period-lock", [2024, 4], OFFICE_STEP),
-    ("POST", "period-extend", [2024, 4], OFFICE_STEP),
+    # Empty: unlocking without a reason, extending without a date; the page answers with its form.
+    ("POST", "period-lock", [2024, 4], row(403, office=400)),
+    ("POST", "period-extend", [2024, 4], row(403, office=400)),
     ("GET", "dashboard-current", [], row(302)),
     ("GET", "dashboard", [2024], EVERYONE),
     ("GET", "dashboard-target", [2024, "XH-03"], EVERYONE),

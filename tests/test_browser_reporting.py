@@ -90,3 +90,43 @@ def test_leader_submits_official_returns_then_approves(page, live, screenshot):
     assert report.status == "approved"
     assert report.values.get(element__code="HO_NUOC_SACH").value == 575
     assert report.values.get(element__code="DAN_SO").value == 2420
+
+
+def test_the_office_locks_the_quarter_while_the_leader_types(page, live, screenshot):
+    """He presses "Lưu nháp" after the lock: the page says why in Vietnamese, his figures stay in their
+    boxes (nothing lost, nothing saved), and once the office unlocks, the same page saves them."""
+    from django.contrib.auth import get_user_model
+
+    from indicators import services
+    from indicators.models import ReportingPeriod
+
+    url = f"{live.url}/so-lieu/2024/q4/TDP-01/"
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live, "totruong1")
+    page.goto(url)
+    for code, text in FIGURES.items():
+        field(page, code).fill(text)
+    office = get_user_model().objects.get(username="vanphong")
+    period = ReportingPeriod.objects.get(plan__year=2024, quarter=4)
+    services.set_period_lock(period=period, user=office, locked=True)
+
+    page.click("button[value=save]")
+    main = page.inner_text("main")
+    assert "Số liệu CHƯA được lưu" in main and "Kỳ báo cáo đã khóa" in main
+    assert "Forbidden" not in page.content()
+    assert {code: field(page, code).input_value() for code in FIGURES} == FIGURES
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "entry-phone-refused-locked")
+    assert not Report.objects.filter(unit__code="TDP-01", period__quarter=4, values__isnull=False).exists()
+
+    services.set_period_lock(period=period, user=office, locked=False, reason="Tổ 1 đang nhập dở")
+    page.click("button[value=save]")
+    assert "Đã lưu nháp" in page.inner_text("main")
+    report = Report.objects.get(unit__code="TDP-01", period__quarter=4)
+    assert report.values.get(element__code="DAN_SO").value == 2420
+
+    # The portal's own 404 page fits the phone too.
+    page.goto(f"{live.url}/so-lieu/2024/q4/TDP-02/")
+    assert "Không tìm thấy trang" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "error-404-phone")

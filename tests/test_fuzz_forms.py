@@ -222,10 +222,16 @@ def test_reason_forms(client, people):
     client.force_login(people["office"])
     report = Report.objects.filter(status=Report.Status.SUBMITTED).select_related("unit", "period").first()
     pledge = Pledge.objects.filter(status=Pledge.Status.SUBMITTED).select_related("unit").first()
-    unit_code, quarter = report.unit.code, report.period.quarter
+    unit_code, quarter, version = report.unit.code, report.period.quarter, str(report.version)
     forms = [
-        (entry_url(unit_code, quarter, name="report-return"), {"reason": "Thiếu số liệu"}),
-        (entry_url(unit_code, quarter, name="report-reopen"), {"reason": "Sửa", "until": "2099-01-01"}),
+        (
+            entry_url(unit_code, quarter, name="report-return"),
+            {"reason": "Thiếu số liệu", "version": version},
+        ),
+        (
+            entry_url(unit_code, quarter, name="report-reopen"),
+            {"reason": "Sửa", "until": "2099-01-01", "version": version},
+        ),
         (reverse("period-lock", args=[2024, 4]), {"lock": "0", "reason": "Mở khóa"}),
         (reverse("period-extend", args=[2024, 4]), {"reason": "Gia hạn", "until": "2099-01-01"}),
         (pledge_url(pledge.unit.code, name="pledge-return"), {"reason": "Thiếu cam kết"}),

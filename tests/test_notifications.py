@@ -11,7 +11,7 @@ from django.utils import timezone
 from indicators.models import Notification, ReportingPeriod
 
 from .pledging import group_pledge, open_window, pledge_url
-from .reporting import entry_url, group_payload, open_quarter, unit
+from .reporting import entry_url, group_payload, open_quarter, shown_version, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,10 @@ def test_a_returned_report_notifies_the_groups_people(
     client.post(entry_url("TDP-01"), group_payload(0) | {"action": "submit"})
     client.force_login(make_user("office"))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(entry_url("TDP-01", name="report-return"), {"reason": "Thiếu số hộ"})
+        client.post(
+            entry_url("TDP-01", name="report-return"),
+            {"reason": "Thiếu số hộ", "version": shown_version("TDP-01")},
+        )
     note = Notification.objects.get(user=leader)
     assert note.kind == "report_returned" and "Thiếu số hộ" in note.text and note.url == entry_url("TDP-01")
     assert not Notification.objects.filter(user=other).exists()
@@ -53,7 +56,10 @@ def test_a_long_return_reason_is_cut_in_the_portal_and_whole_in_the_mail(
     client.force_login(make_user("office"))
     reason = "Thiếu số hộ nghèo của khu dân cư phía nam. " * 23  # 988 characters: within the form, over 400
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(entry_url("TDP-01", name="report-return"), {"reason": reason.strip()})
+        response = client.post(
+            entry_url("TDP-01", name="report-return"),
+            {"reason": reason.strip(), "version": shown_version("TDP-01")},
+        )
     assert response.status_code == 302
     assert Report.objects.get(unit__code="TDP-01", period__quarter=4).return_reason == reason.strip()
     note = Notification.objects.get(user=leader)

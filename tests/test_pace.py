@@ -277,3 +277,17 @@ def test_the_demo_set_up_gives_grain_its_harvest_pace(demo, monkeypatch):
     assert Target.objects.get(plan=demo, code="KT-01").pace_profile is None
     logs = ActionLog.objects.filter(action="indicators.target.pace_set")
     assert logs.count() == 5 and {log.user.username for log in logs} == {"vanphong"}
+
+
+def test_a_post_refused_for_the_role_answers_the_form_with_what_was_typed(client, demo, office):
+    """The office's account loses its role while the form is open: the answer is the form again, with
+    the reason above it and the typed percents in their boxes, never a bare 403."""
+    office.profile.role = "official"
+    office.profile.save()
+    response = client.post(pace_url(), {"q1": "0", "q2": "52,5", "q3": "100", "reason": "Lúa hai vụ"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Chỉ Văn phòng - Thống kê được đặt tiến độ theo quý" in page and 'data-testid="pace-form"' in page
+    assert boxes(page) == ["0", "52,5", "100"] and "Lúa hai vụ" in page
+    assert rice(demo).pace_profile is None
+    assert client.get(pace_url()).status_code == 403  # and the form is not offered to him

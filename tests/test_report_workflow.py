@@ -1,5 +1,7 @@
 """Submit → approve or return; reopen; locks and deadlines; conflicts; completeness and reminders."""
 
+import html as html_lib
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,9 +9,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import ActionLog, Report, ValueChange
+from indicators import services
+from indicators.models import ActionLog, DataElement, Report, ReportingPeriod, ValueChange
 
-from .reporting import entry_url, group_payload, open_quarter, unit, value_of
+from .reporting import comment, entry_url, group_payload, open_quarter, shown_version, unit, value_of
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +42,18 @@ def submitted(client, leader) -> Report:
 def test_official_returns_with_reason_then_approves_after_resubmission(client, people):
     report = submitted(client, people["leader"])
     client.force_login(people["official"])
-    assert client.post(entry_url("TDP-01", name="report-return"), {"reason": ""}).status_code == 302
+    assert (
+        client.post(
+            entry_url("TDP-01", name="report-return"), {"reason": "", "version": report.version}
+        ).status_code
+        == 400
+    )
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED  # no reason, no return
-    client.post(entry_url("TDP-01", name="report-return"), {"reason": "Số hộ nghèo chưa khớp danh sách"})
+    client.post(
+        entry_url("TDP-01", name="report-return"),
+        {"reason": "Số hộ nghèo chưa khớp danh sách", "version": report.version},
+    )
     report.refresh_from_db()
     assert (report.status, report.return_reason, report.reviewed_by) == (
         "returned",
@@ -56,7 +67,7 @@ def test_official_returns_with_reason_then_approves_after_resubmission(client, p
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED and value_of("TDP-01", "HO_NGHEO") == 14
     client.force_login(people["official"])
-    client.post(entry_url("TDP-01", name="report-approve"))
+    client.post(entry_url("TDP-01", name="report-approve"), {"version": shown_version("TDP-01")})
     report.refresh_from_db()
     assert report.status == Report.Status.APPROVED
     actions = list(
@@ -74,7 +85,9 @@ def test_who_may_not_review(client, people):
     report = submitted(client, people["leader"])
     for who in ["leader", "other_leader", "stranger_official", "council"]:
         client.force_login(people[who])
-        response = client.post(entry_url("TDP-01", name="report-approve"))
+        response = client.post(
+            entry_url("TDP-01", name="report-approve"), {"version": shown_version("TDP-01")}
+        )
         assert response.status_code in (403, 404), who
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED
@@ -83,9 +96,14 @@ def test_who_may_not_review(client, people):
 def test_nobody_approves_his_own_submission(client, people):
     client.force_login(people["official"])
     client.post(entry_url("TDP-01"), group_payload(0) | {"action": "submit"})
-    assert client.post(entry_url("TDP-01", name="report-approve")).status_code == 403
+    assert (
+        client.post(
+            entry_url("TDP-01", name="report-approve"), {"version": shown_version("TDP-01")}
+        ).status_code
+        == 403
+    )
     client.force_login(people["office"])
-    client.post(entry_url("TDP-01", name="report-approve"))
+    client.post(entry_url("TDP-01", name="report-approve"), {"version": shown_version("TDP-01")})
     assert Report.objects.get(unit__code="TDP-01", period__quarter=4).status == Report.Status.APPROVED
 
 
@@ -121,7 +139,8 @@ def test_locked_period_refuses_changes_until_the_office_reopens(client, people, 
     client.force_login(people["office"])
     until = (timezone.localdate() + timedelta(days=3)).isoformat()
     client.post(
-        entry_url("TDP-01", name="report-reopen"), {"reason": "Bổ sung số liệu dân số", "until": until}
+        entry_url("TDP-01", name="report-reopen"),
+        {"reason": "Bổ sung số liệu dân số", "until": until, "version": shown_version("TDP-01")},
     )
     report = Report.objects.get(unit__code="TDP-01", period__quarter=4)
     assert report.reopened_until is not None
@@ -137,17 +156,26 @@ def test_locked_period_refuses_changes_until_the_office_reopens(client, people, 
 def test_approved_report_can_be_reopened_only_by_the_office(client, people):
     report = submitted(client, people["leader"])
     client.force_login(people["office"])
-    client.post(entry_url("TDP-01", name="report-approve"))
+    client.post(entry_url("TDP-01", name="report-approve"), {"version": shown_version("TDP-01")})
     until = (timezone.localdate() + timedelta(days=3)).isoformat()
     for who in ["leader", "official", "leadership"]:
         client.force_login(people[who])
-        response = client.post(entry_url("TDP-01", name="report-reopen"), {"reason": "x", "until": until})
+        response = client.post(
+            entry_url("TDP-01", name="report-reopen"),
+            {"reason": "x", "until": until, "version": shown_version("TDP-01")},
+        )
         assert response.status_code in (403, 404), who
     client.force_login(people["office"])
-    client.post(entry_url("TDP-01", name="report-reopen"), {"reason": "", "until": until})
+    client.post(
+        entry_url("TDP-01", name="report-reopen"),
+        {"reason": "", "until": until, "version": shown_version("TDP-01")},
+    )
     report.refresh_from_db()
     assert report.status == Report.Status.APPROVED  # no reason, no reopen
-    client.post(entry_url("TDP-01", name="report-reopen"), {"reason": "Sai số hộ", "until": until})
+    client.post(
+        entry_url("TDP-01", name="report-reopen"),
+        {"reason": "Sai số hộ", "until": until, "version": shown_version("TDP-01")},
+    )
     report.refresh_from_db()
     assert report.status == Report.Status.DRAFT
 
@@ -233,3 +261,227 @@ def test_completeness_is_for_office_and_leadership(client, people):
     ]:
         client.force_login(people[who])
         assert client.get(reverse("completeness", args=[2024, 4])).status_code == status, who
+
+
+# --- four eyes, the version a review was decided on, refusals that keep what was typed (issue 14) ------
+
+
+def review(client, step: str, unit_code: str = "TDP-01", **data):
+    """Approve, return or reopen from the page as the reviewer last loaded it (its version)."""
+    return client.post(entry_url(unit_code, name=step), {"version": shown_version(unit_code)} | data)
+
+
+def queue_of(client) -> list[Report]:
+    return list(client.get(reverse("report-list") + "?year=2024").context["queue"])
+
+
+def input_value(html: str, name: str) -> str:
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+    return html_lib.unescape(re.search(r'value="([^"]*)"', tag).group(1))
+
+
+def figure_box(code: str) -> str:
+    return f"v_{DataElement.objects.get(code=code).pk}"
+
+
+def comment_box(code: str) -> str:
+    return f"c_{DataElement.objects.get(code=code).pk}"
+
+
+def test_four_eyes_whoever_typed_the_figures_neither_approves_nor_returns(client, people):
+    """The attack: the official saves the figures, the group leader submits them, the official approves."""
+    client.force_login(people["official"])
+    assert client.post(entry_url("TDP-01"), group_payload(0) | {"action": "save"}).status_code == 302
+    client.force_login(people["leader"])
+    version = int(shown_version("TDP-01"))
+    assert client.post(entry_url("TDP-01"), group_payload(version) | {"action": "submit"}).status_code == 302
+    report = Report.objects.get(unit__code="TDP-01", period__quarter=4)
+    assert report.status == Report.Status.SUBMITTED and report.submitted_by == people["leader"]
+
+    client.force_login(people["official"])
+    page = client.get(entry_url("TDP-01")).content.decode()
+    assert 'data-testid="review-box"' not in page and "report-approve" not in page
+    assert report not in queue_of(client)
+    for step, data in [("report-approve", {}), ("report-return", {"reason": "Xem lại số hộ"})]:
+        response = review(client, step, **data)
+        html = response.content.decode()
+        assert response.status_code == 403, step
+        assert "Bạn đã nhập hoặc sửa số liệu của báo cáo này" in html and 'data-testid="entry-form"' in html
+    assert "Xem lại số hộ" in html  # the typed reason is quoted back, not lost
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED and report.reviewed_by is None
+    with pytest.raises(services.ReportError, match="Bạn đã nhập hoặc sửa số liệu"):
+        services.approve_report(report=report, user=people["official"])
+    with pytest.raises(services.ReportError, match="Bạn đã nhập hoặc sửa số liệu"):
+        services.return_report(report=report, user=people["official"], reason="x")
+
+    # A reviewer who typed nothing in it approves.
+    client.force_login(people["leadership"])
+    assert 'data-testid="review-box"' in client.get(entry_url("TDP-01")).content.decode()
+    assert report in queue_of(client)
+    assert review(client, "report-approve").status_code == 302
+    report.refresh_from_db()
+    assert report.status == Report.Status.APPROVED and report.reviewed_by == people["leadership"]
+
+
+def test_four_eyes_counts_the_figures_changed_since_the_last_return_or_reopen(client, people):
+    client.force_login(people["official"])
+    client.post(entry_url("TDP-01"), group_payload(0) | {"action": "submit"})
+    client.force_login(people["office"])
+    assert review(client, "report-return", reason="Số hộ nghèo chưa khớp").status_code == 302
+    client.force_login(people["leader"])
+    data = group_payload(int(shown_version("TDP-01")), HO_NGHEO="16")
+    assert client.post(entry_url("TDP-01"), data | {"action": "submit"}).status_code == 302
+    # The official typed the first round, which the office returned; this round is the leader's.
+    client.force_login(people["official"])
+    assert review(client, "report-approve").status_code == 302
+
+    client.force_login(people["office"])
+    until = (timezone.localdate() + timedelta(days=3)).isoformat()
+    assert review(client, "report-reopen", reason="Bổ sung dân số", until=until).status_code == 302
+    client.force_login(people["official"])
+    data = group_payload(int(shown_version("TDP-01")), HO_NGHEO="16", DAN_SO="2.410")
+    assert client.post(entry_url("TDP-01"), data | {"action": "save"}).status_code == 302
+    client.force_login(people["leader"])
+    data["version"] = shown_version("TDP-01")
+    assert client.post(entry_url("TDP-01"), data | {"action": "submit"}).status_code == 302
+    client.force_login(people["official"])
+    assert review(client, "report-approve").status_code == 403  # he changed a figure after the reopen
+    client.force_login(people["office"])
+    assert review(client, "report-approve").status_code == 302
+    assert Report.objects.get(unit__code="TDP-01", period__quarter=4).status == Report.Status.APPROVED
+
+
+def test_an_approval_applies_only_to_the_figures_the_approver_saw(client, people):
+    """The chairman opens the report (17 poor households), the office reopens it, the leader changes it
+    to 1 and resubmits: the chairman's old page must not approve 1."""
+    client.force_login(people["leader"])
+    client.post(entry_url("TDP-01"), group_payload(0, HO_NGHEO="17") | {"action": "submit"})
+    client.force_login(people["leadership"])
+    seen = client.get(entry_url("TDP-01")).content.decode()
+    seen_version = re.search(r'name="version" value="(\d+)"', seen).group(1)
+    assert seen_version == shown_version("TDP-01")
+
+    client.force_login(people["office"])
+    until = (timezone.localdate() + timedelta(days=3)).isoformat()
+    assert review(client, "report-reopen", reason="Rà soát hộ nghèo", until=until).status_code == 302
+    client.force_login(people["leader"])
+    data = comment(group_payload(int(shown_version("TDP-01")), HO_NGHEO="1"), "HO_NGHEO", "Đã thoát nghèo")
+    assert client.post(entry_url("TDP-01"), data | {"action": "submit"}).status_code == 302
+    assert value_of("TDP-01", "HO_NGHEO") == 1
+
+    client.force_login(people["leadership"])
+    stale = {"version": seen_version}
+    for step, extra in [("report-return", {"reason": "Kiểm tra lại số hộ nghèo"}), ("report-approve", {})]:
+        response = client.post(entry_url("TDP-01", name=step), stale | extra)
+        html = response.content.decode()
+        assert response.status_code == 409, step
+        assert "vừa được người khác cập nhật" in html
+    report = Report.objects.get(unit__code="TDP-01", period__quarter=4)
+    assert report.status == Report.Status.SUBMITTED and report.reviewed_by is None
+    # The page answered shows the figure now submitted, and its forms carry the current version.
+    assert re.search(r'name="version" value="(\d+)"', html).group(1) == str(report.version)
+    assert client.post(entry_url("TDP-01", name="report-approve")).status_code == 409  # no version at all
+    assert review(client, "report-approve").status_code == 302
+    report.refresh_from_db()
+    assert report.status == Report.Status.APPROVED and value_of("TDP-01", "HO_NGHEO") == 1
+
+    # The office's page, opened before the approval, cannot reopen what it did not see.
+    client.force_login(people["office"])
+    response = client.post(
+        entry_url("TDP-01", name="report-reopen"),
+        {"reason": "Sửa", "until": until, "version": str(report.version - 1)},
+    )
+    assert response.status_code == 409 and input_value(response.content.decode(), "until") == until
+    report.refresh_from_db()
+    assert report.status == Report.Status.APPROVED
+
+
+def test_a_stale_return_keeps_the_typed_reason(client, people):
+    report = submitted(client, people["leader"])
+    client.force_login(people["office"])
+    response = client.post(
+        entry_url("TDP-01", name="report-return"),
+        {"reason": "Thiếu số hộ nước sạch", "version": str(report.version - 1)},
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert re.search(r"<textarea[^>]*name=\"reason\"[^>]*>\s*Thiếu số hộ nước sạch</textarea>", html)
+    assert re.search(r'name="version" value="(\d+)"', html).group(1) == str(report.version)
+
+
+def test_a_save_refused_by_a_lock_while_typing_keeps_the_typed_figures(client, people):
+    client.force_login(people["leader"])
+    client.post(entry_url("TDP-01"), group_payload(0) | {"action": "save"})
+    version = int(shown_version("TDP-01"))  # the page he is typing on
+    client.force_login(people["office"])
+    client.post(reverse("period-lock", args=[2024, 4]), {"lock": "1", "reason": ""})
+
+    client.force_login(people["leader"])
+    typed = comment(group_payload(version, DAN_SO="2.450", SO_HO="612"), "DAN_SO", "Có 12 hộ chuyển đến")
+    response = client.post(entry_url("TDP-01"), typed | {"action": "save"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Forbidden" not in html and 'data-testid="current-user"' in html  # the portal's page
+    assert "Số liệu CHƯA được lưu" in html and "Kỳ báo cáo đã khóa" in html
+    assert input_value(html, figure_box("DAN_SO")) == "2.450"
+    assert input_value(html, figure_box("SO_HO")) == "612"
+    assert input_value(html, comment_box("DAN_SO")) == "Có 12 hộ chuyển đến"
+    assert value_of("TDP-01", "DAN_SO") == 2400 and value_of("TDP-01", "SO_HO") == 600
+
+    # The office unlocks: the same page saves what he typed.
+    client.force_login(people["office"])
+    client.post(reverse("period-lock", args=[2024, 4]), {"lock": "0", "reason": "Tổ 1 đang nhập dở"})
+    client.force_login(people["leader"])
+    assert client.post(entry_url("TDP-01"), typed | {"action": "save"}).status_code == 302
+    assert value_of("TDP-01", "DAN_SO") == 2450
+
+
+def test_a_save_refused_because_the_report_was_approved_keeps_the_typed_figures(client, people):
+    client.force_login(people["leader"])
+    version = int(shown_version("TDP-01"))  # he opens the empty quarter and starts typing
+    client.force_login(people["official"])
+    client.post(entry_url("TDP-01"), group_payload(0) | {"action": "submit"})
+    client.force_login(people["office"])
+    assert review(client, "report-approve").status_code == 302
+
+    client.force_login(people["leader"])
+    response = client.post(entry_url("TDP-01"), group_payload(version, DAN_SO="2.450") | {"action": "save"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Số liệu CHƯA được lưu" in html and "Báo cáo đã được duyệt" in html
+    assert input_value(html, figure_box("DAN_SO")) == "2.450"
+    assert 'data-testid="saved-figure"' in html  # the approved figure is shown beside his own
+    assert value_of("TDP-01", "DAN_SO") == 2400
+
+
+def test_after_a_conflict_the_page_shows_both_figures_and_saving_again_saves(client, people):
+    client.force_login(people["leader"])
+    client.post(entry_url("TDP-01"), group_payload(0) | {"action": "save"})
+    version = int(shown_version("TDP-01"))
+    client.force_login(people["official"])
+    client.post(entry_url("TDP-01"), group_payload(version, DAN_SO="2.500") | {"action": "save"})
+    client.force_login(people["leader"])
+    typed = group_payload(version, DAN_SO="2.600")
+    response = client.post(entry_url("TDP-01"), typed | {"action": "save"})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert input_value(html, figure_box("DAN_SO")) == "2.600"
+    row = re.search(r'data-element="DAN_SO".*?data-testid="saved-figure"[^>]*>(.*?)</div>', html, re.S)
+    assert row and "2.500" in row.group(1)
+    # The page now carries the latest version: pressing "Lưu nháp" again saves his figure, knowingly.
+    assert input_value(html, "version") == shown_version("TDP-01")
+    again = typed | {"version": input_value(html, "version"), "action": "save"}
+    assert client.post(entry_url("TDP-01"), again).status_code == 302
+    assert value_of("TDP-01", "DAN_SO") == 2600
+
+
+def test_a_refused_extension_keeps_the_typed_reason(client, people):
+    client.force_login(people["office"])
+    response = client.post(
+        reverse("period-extend", args=[2024, 4]), {"reason": "Mưa lũ kéo dài", "until": "hôm qua"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Phải ghi lý do và ngày gia hạn hợp lệ" in html and "Mưa lũ kéo dài" in html
+    assert ReportingPeriod.objects.get(plan__year=2024, quarter=4).reopened_until is None

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from indicators.models import Report, ReportedValue
 
-from .reporting import group_payload, open_quarter, unit
+from .reporting import group_payload, open_quarter, shown_version, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ REVIEW_EXPECTED = {
 def test_review_steps(client, users, submitted, role, step):
     if users[role]:
         client.force_login(users[role])
-    response = client.post(entry(step), {"reason": "Thiếu số liệu"})
+    response = client.post(entry(step), {"reason": "Thiếu số liệu", "version": shown_version("TDP-01")})
     expected = REVIEW_EXPECTED.get(role, REVIEW_EXPECTED["*"])
     assert response.status_code == expected
     submitted.refresh_from_db()
@@ -168,7 +168,9 @@ def test_reopen_report(client, users, submitted, role):
     if users[role]:
         client.force_login(users[role])
     until = (timezone.localdate() + timedelta(days=2)).isoformat()
-    response = client.post(entry("report-reopen"), {"reason": "Sửa", "until": until})
+    response = client.post(
+        entry("report-reopen"), {"reason": "Sửa", "until": until, "version": shown_version("TDP-01")}
+    )
     assert response.status_code == OFFICE_ONLY.get(role, OFFICE_ONLY["*"])
     submitted.refresh_from_db()
     assert (submitted.status == Report.Status.DRAFT) == (role == "office")

@@ -11,7 +11,7 @@ from campaigns.models import Covenant
 from indicators.models import DataElement, Report
 
 from .pledging import group_pledge, open_window, pledge_url
-from .reporting import comment, entry_url, group_payload, open_quarter, unit
+from .reporting import comment, entry_url, group_payload, open_quarter, shown_version, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,10 @@ def test_comments_and_return_reasons(client, people):
     assert Report.objects.get(unit__code="TDP-01", period__quarter=4).status == Report.Status.SUBMITTED
 
     client.force_login(people["office"])
-    response = client.post(entry_url("TDP-01", name="report-return"), {"reason": f"{SCRIPT} {BOLD}"})
+    response = client.post(
+        entry_url("TDP-01", name="report-return"),
+        {"reason": f"{SCRIPT} {BOLD}", "version": shown_version("TDP-01")},
+    )
     assert response.status_code == 302
     report = Report.objects.get(unit__code="TDP-01", period__quarter=4)
     assert report.return_reason == f"{SCRIPT} {BOLD}"  # stored as typed, escaped when shown
