@@ -84,6 +84,9 @@ PAGES = [
     ("pledge-form", "totruong1", "/dang-ky-thi-dua/2024/TDP-01/"),
     ("proposal-form", "totruong1", "/khen-thuong/de-nghi/moi/"),
     ("awards-sessions", "vanphong", "/khen-thuong/phien-hop/"),
+    ("password-change", "totruong1", "/tai-khoan/doi-mat-khau/"),
+    ("password-reset-list", "vanphong", "/tai-khoan/dat-lai-mat-khau/"),
+    ("notifications-office", "vanphong", "/thong-bao/"),
 ]
 
 
