@@ -22,6 +22,7 @@ from .models import (
     AgendaItem,
     AwardRecord,
     BallotCast,
+    CertificateLayout,
     Council,
     CouncilMember,
     CouncilSession,
@@ -36,6 +37,7 @@ from .models import (
     SessionMember,
     Title,
 )
+from .registry import next_register_number
 
 # The tally and what is derived from it: AgendaItem's counters and its result, frozen at the close.
 TALLY_FIELDS = frozenset({"agree", "disagree", "abstain", "passed"})
@@ -263,7 +265,13 @@ class AwardRecordAdmin(AwardsAdmin):
     list_select_related = ["title", "unit"]
     search_fields = ["nominee_name", "unit__name", "decision_number"]
     autocomplete_fields = ["unit"]
-    readonly_fields = ["proposal", "decision", "household"]
+    readonly_fields = ["proposal", "decision", "household", "register_number"]
+
+    def save_model(self, request, obj, form, change):
+        """A row typed in from a paper decision takes the next number of its year's register."""
+        if obj.register_number is None or (change and "year" in form.changed_data):
+            obj.register_number = next_register_number(obj.year)
+        super().save_model(request, obj, form, change)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and (obj.proposal_id or obj.household_id):
@@ -274,6 +282,13 @@ class AwardRecordAdmin(AwardsAdmin):
         if obj is not None and (obj.proposal_id or obj.household_id):
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(CertificateLayout)
+class CertificateLayoutAdmin(ReadOnlyAdmin):
+    """Set by the office on its own page (awards-certificate-layout), versioned and audited there."""
+
+    list_display = ["offset_x_mm", "offset_y_mm", "blank_mode", "version"]
 
 
 @admin.register(Household)

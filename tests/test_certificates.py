@@ -246,3 +246,25 @@ def test_who_prints_certificates(plan, client, make_user):
     assert client.get(url).status_code == 403
     assert client.post(reverse("awards-decision-certificates", args=[record.decision_id])).status_code == 403
     assert client.get(reverse("awards-certificate-layout")).status_code == 403
+
+
+def test_a_row_typed_in_the_admin_takes_the_next_number_of_its_year(plan, client):
+    admin = get_user_model().objects.create_superuser("sổ", password="x-Admin-2024")
+    client.force_login(admin)
+    before = registry.next_register_number(2023)
+    response = client.post(
+        reverse("admin:awards_awardrecord_add"),
+        {
+            "year": 2023,
+            "title": Title.objects.get(code="LDTT").pk,
+            "unit": Unit.objects.get(code="TC-KT").pk,
+            "nominee_name": "Đặng Văn Giấy",
+            "decision_number": "15/QĐ-UBND",
+            "decided_on": "12/01/2024",
+            "decided_by": "Chủ tịch UBND phường Phổ Minh",
+            "recorded_at_0": "01/02/2024",
+            "recorded_at_1": "09:00",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert AwardRecord.objects.get(nominee_name="Đặng Văn Giấy").register_number == before
