@@ -84,7 +84,7 @@ def certificates_for(records: list[AwardRecord]) -> list[Certificate]:
         result.append(
             Certificate(
                 record=record,
-                heading=_("GIẤY CHỨNG NHẬN") if is_title else _("GIẤY KHEN"),
+                heading="GIẤY CHỨNG NHẬN" if is_title else "GIẤY KHEN",  # the PDF is always Vietnamese
                 is_title=is_title,
                 issuer_line=record.decided_by.upper().replace("UBND", "ỦY BAN NHÂN DÂN"),
                 place=plan.place if plan else "",
