@@ -15,6 +15,8 @@ PART_SIZE pages merged with pypdf, so that WeasyPrint never holds more than one 
 import io
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from urllib.parse import quote
 
 import segno
 from django.conf import settings
@@ -110,11 +112,21 @@ def records_of_decision(decision: Decision) -> list[AwardRecord]:
     )
 
 
+def offset_stylesheet(layout: CertificateLayout) -> str:
+    """The layout's x/y shift of every certificate's frame, as a stylesheet in a data: URL."""
+    css = f".frame {{ left: {Decimal(layout.offset_x_mm):f}mm; top: {Decimal(layout.offset_y_mm):f}mm; }}"
+    return "data:text/css," + quote(css)
+
+
 def render_certificates(records: list[AwardRecord], layout: CertificateLayout | None = None) -> bytes:
     layout = layout or CertificateLayout.current()
     return render_pdf(
         template="pdf/certificate.html",
-        context={"certificates": certificates_for(records), "layout": layout},
+        context={
+            "certificates": certificates_for(records),
+            "layout": layout,
+            "offset_stylesheet": offset_stylesheet(layout),
+        },
     )
 
 

@@ -268,3 +268,29 @@ def test_a_row_typed_in_the_admin_takes_the_next_number_of_its_year(plan, client
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert AwardRecord.objects.get(nominee_name="Đặng Văn Giấy").register_number == before
+
+
+def test_the_offsets_move_the_frame(plan):
+    from awards.certificates import offset_stylesheet
+
+    assert offset_stylesheet(CertificateLayout(offset_x_mm=Decimal("3.5"), offset_y_mm=Decimal("-2"))) == (
+        "data:text/css,.frame%20%7B%20left%3A%203.5mm%3B%20top%3A%20-2mm%3B%20%7D"
+    )
+    record = signed_decision(plan, ["Lê Văn Lệch"]).records.get()
+    from awards.certificates import render_certificates
+
+    def name_position(layout):
+        page = PdfReader(io.BytesIO(render_certificates([record], layout))).pages[0]
+        found = []
+
+        def visit(text, cm, tm, font, size):
+            if "Lê Văn Lệch" in text:  # the text's origin on the page: its matrix times the page's
+                found.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+        page.extract_text(visitor_text=visit)
+        return found[0]
+
+    x0, y0 = name_position(CertificateLayout())
+    x1, y1 = name_position(CertificateLayout(offset_x_mm=Decimal(10), offset_y_mm=Decimal(10)))
+    mm = 72 / 25.4
+    assert round((x1 - x0) / mm) == 10 and round((y0 - y1) / mm) == 10  # PDF y grows upwards
