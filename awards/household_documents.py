@@ -4,6 +4,7 @@ họp bình xét) with the list of households that qualified and of those that d
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .documents import Document
 from .households import review_summary
@@ -74,3 +75,37 @@ def decision_context(decision) -> dict:
         "total": sum(len(rows) for _unit, rows in groups),
         "draft_year": timezone.localdate().year,
     }
+
+
+# An annex longer than this is built by the document worker (jobs/): WeasyPrint lays out a table row
+# in about 13 ms, so 3.300 households take a minute or more (bench/bench_household_annex.py).
+SYNCHRONOUS_ANNEX = 300
+
+
+def decision_pdf(decision) -> bytes:
+    from phominh.pdf import render_pdf
+
+    return render_pdf(template="pdf/household_decision.html", context=decision_context(decision))
+
+
+def decision_filename(decision) -> str:
+    from phominh.pdf import pdf_filename
+
+    return pdf_filename("quyet-dinh-gia-dinh-van-hoa", decision.number or "du-thao", str(decision.plan.year))
+
+
+def build_decision_pdf(*, job, progress) -> tuple[str, bytes]:
+    """The job builder (jobs.builders): the decision with its annex of every household."""
+    from jobs.builders import JobError
+
+    from .models import Decision
+
+    decision = Decision.objects.filter(
+        pk=job.parameters.get("decision"), household_reviews__isnull=False
+    ).first()
+    if decision is None:
+        raise JobError(_("Không tìm thấy quyết định."))
+    progress(0, 1)
+    pdf = decision_pdf(decision)
+    progress(1, 1)
+    return decision_filename(decision), pdf

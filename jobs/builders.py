@@ -8,6 +8,7 @@ from .models import DocumentJob
 
 BUILDERS = {
     DocumentJob.Kind.DECISION_CERTIFICATES: "awards.certificates.build_decision_certificates",
+    DocumentJob.Kind.HOUSEHOLD_DECISION: "awards.household_documents.build_decision_pdf",
 }
 
 

@@ -50,6 +50,10 @@ class DocumentJobQuerySet(models.QuerySet):
 class DocumentJob(models.Model):
     class Kind(models.TextChoices):
         DECISION_CERTIFICATES = "decision_certificates", _("Giấy khen, giấy chứng nhận của một quyết định")
+        HOUSEHOLD_DECISION = (
+            "household_decision",
+            _("Quyết định công nhận Gia đình văn hóa và danh sách kèm theo"),
+        )
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")

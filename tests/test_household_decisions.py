@@ -159,3 +159,25 @@ def test_decision_pages_draft_sign_and_pdf_with_the_annex_by_group(client, demo)
     assert "Hộ TDP-03 000" not in text  # did not qualify
     client.force_login(user("totruong1"))
     assert client.get(detail).status_code == 403
+
+
+def test_a_long_annex_is_built_by_the_document_worker(client, demo, monkeypatch):
+    from django.urls import reverse
+
+    from awards import household_documents
+    from jobs.models import DocumentJob
+
+    review = reviewed_group(demo, "TDP-01", 8)
+    decision = hd.draft_household_decision(
+        plan=demo, user=user("vanphong"), reviews=[review], number="131/QĐ-UBND", signed_on=date(2024, 12, 5)
+    )
+    monkeypatch.setattr(household_documents, "SYNCHRONOUS_ANNEX", 5)
+    client.force_login(user("vanphong"))
+    response = client.get(reverse("awards-household-decision-pdf", args=[decision.pk]))
+    job = DocumentJob.objects.get(kind=DocumentJob.Kind.HOUSEHOLD_DECISION)
+    assert response.status_code == 302 and response["Location"] == reverse("job", args=[job.pk])
+    assert job.parameters == {"decision": decision.pk} and "7 hộ" in job.label
+    steps = []
+    name, pdf = household_documents.build_decision_pdf(job=job, progress=lambda d, t: steps.append((d, t)))
+    assert name == "quyet-dinh-gia-dinh-van-hoa-131-QD-UBND-2024.pdf" and pdf.startswith(b"%PDF")
+    assert steps == [(0, 1), (1, 1)]

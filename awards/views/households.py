@@ -19,17 +19,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from indicators import excel
 from indicators.audit import entries_for
+from jobs.models import DocumentJob
+from jobs.services import request_document
 from phominh.pdf import pdf_filename, pdf_response
 
-from .. import household_decisions, household_import, households, permissions, services
-from ..household_documents import decision_context, minutes_context
+from .. import household_decisions, household_documents, household_import, households, permissions, services
+from ..household_documents import minutes_context
 from ..household_forms import (
     ConfirmForm,
     DraftNumberForm,
@@ -695,15 +697,25 @@ def decision_sign(request, pk: int):
 
 
 def decision_pdf(request, pk: int):
+    """The decision and its annex: at once for a short annex, else built by the document worker."""
     decision = _household_decision(request, pk)
-    return pdf_response(
-        template="pdf/household_decision.html",
-        context=decision_context(decision),
-        filename=pdf_filename(
-            "quyet-dinh-gia-dinh-van-hoa", decision.number or "du-thao", str(decision.plan.year)
-        ),
-        request=request,
+    count = Household.objects.filter(
+        assessments__review__decision=decision, assessments__qualified=True
+    ).count()
+    if count > household_documents.SYNCHRONOUS_ANNEX:
+        job = request_document(
+            user=request.user,
+            kind=DocumentJob.Kind.HOUSEHOLD_DECISION,
+            label=_("Quyết định công nhận Gia đình văn hóa %(number)s (%(n)s hộ)")
+            % {"number": decision.number or _("dự thảo"), "n": count},
+            parameters={"decision": decision.pk},
+        )
+        return redirect("job", job.pk)
+    response = HttpResponse(household_documents.decision_pdf(decision), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=household_documents.decision_filename(decision)
     )
+    return response
 
 
 @require_POST
