@@ -19,10 +19,15 @@ def pledge_is_open(pledge: Pledge, today: date) -> bool:
     return bool(window and window.is_open_on(today))
 
 
+def is_pledge_author(user, unit_id: int) -> bool:
+    """Whose pledge form it is, whatever its state: the unit's own entering people. A post of his that
+    the state refuses (window closed, acknowledged) answers his form again; anyone else's is a 403."""
+    return role_of(user) in ENTERING_ROLES and unit_id in own_unit_ids(user)
+
+
 def can_edit_pledge(user, pledge: Pledge, *, today: date) -> bool:
     return (
-        role_of(user) in ENTERING_ROLES
-        and pledge.unit_id in own_unit_ids(user)
+        is_pledge_author(user, pledge.unit_id)
         and pledge.status in (Pledge.Status.DRAFT, Pledge.Status.RETURNED)
         and pledge_is_open(pledge, today)
     )

@@ -111,49 +111,31 @@ def _pledge_context(request, year, unit_code):
     unit = Unit.objects.filter(code=unit_code).exclude(kind=Unit.Kind.WARD).first()
     if unit is None or not permissions.can_view_pledge(request.user, unit):
         raise Http404
-    pledge = Pledge.objects.filter(plan=plan, unit=unit).select_related(
-        "collective_title", "plan__pledge_window"
-    ).first() or Pledge(plan=plan, unit=unit, version=0)
-    pledge.plan = plan
-    return plan, unit, pledge
+    return plan, unit, _latest_pledge(plan, unit)
 
 
-def pledge_detail(request, year: int, unit_code: str):
-    plan, unit, pledge = _pledge_context(request, year, unit_code)
+def _not_saved(reason: str) -> str:
+    return _("Bản đăng ký CHƯA được lưu. %(reason)s Nội dung bạn vừa nhập vẫn còn trong các ô bên dưới.") % {
+        "reason": reason
+    }
+
+
+def _pledge_page(
+    request,
+    plan,
+    unit,
+    pledge,
+    *,
+    form: PledgeForm | None = None,
+    reason_form: ReasonForm | None = None,
+    reopen_form: ReopenForm | None = None,
+    status: int = 200,
+):
+    """The pledge page. A refused post passes its bound form back, so that what the leader typed stays in
+    its boxes under the reason (issue 14): the window closing while he typed loses nothing."""
     today = timezone.localdate()
     can_edit = permissions.can_edit_pledge(request.user, pledge, today=today)
-    status = 200
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(services.edit_refusal(pledge, today))
-        form = PledgeForm(request.POST, plan=plan, unit=unit, pledge=pledge)
-        if form.is_valid():
-            try:
-                pledge = services.save_pledge(
-                    plan=plan,
-                    unit=unit,
-                    user=request.user,
-                    data=form.data_for_service(),
-                    version=form.cleaned_data["version"],
-                    today=today,
-                )
-                if request.POST.get("action") == "submit":
-                    services.submit_pledge(pledge=pledge, user=request.user, today=today)
-                    messages.success(request, _("Đã gửi bản đăng ký thi đua tới Văn phòng."))
-                else:
-                    messages.success(request, _("Đã lưu bản đăng ký."))
-                return redirect(_pledge_url(plan, unit))
-            except services.PledgeConflict as error:
-                messages.error(request, str(error))
-                status = 409
-            except services.PledgeError as error:
-                messages.error(request, str(error))
-                return redirect(_pledge_url(plan, unit))
-        else:
-            messages.error(request, _("Chưa lưu: có ô chưa hợp lệ, xem các ô được đánh dấu đỏ."))
-            status = 400
-    else:
-        form = PledgeForm(initial={"version": pledge.version}, plan=plan, unit=unit, pledge=pledge)
+    form = form or PledgeForm(initial={"version": pledge.version}, plan=plan, unit=unit, pledge=pledge)
     fulfilment = pledge_fulfilment(pledge=pledge) if pledge.pk else []
     context = {
         "plan": plan,
@@ -162,14 +144,16 @@ def pledge_detail(request, year: int, unit_code: str):
         "form": form,
         "rows": form.commitment_rows(),
         "can_edit": can_edit,
+        # The boxes stay on the page after a refused save, with what was typed.
+        "show_inputs": can_edit or form.is_bound,
         "edit_refusal": None if can_edit else services.edit_refusal(pledge, today),
         "can_manage": permissions.can_manage_pledges(request.user),
         "fulfilment": fulfilment,
         "quarter": latest_quarter(plan),
         "people": list(pledge.people.select_related("title")) if pledge.pk else [],
         "texts": [c for c in pledge.commitments.all() if not c.target_id] if pledge.pk else [],
-        "reason_form": ReasonForm(),
-        "reopen_form": ReopenForm(initial={"until": today + timedelta(days=7)}),
+        "reason_form": reason_form or ReasonForm(),
+        "reopen_form": reopen_form or ReopenForm(initial={"until": today + timedelta(days=7)}),
         "log": [{"entry": e, "label": ACTION_LABELS.get(e.action, e.action)} for e in entries_for(pledge)]
         if pledge.pk
         else [],
@@ -177,14 +161,87 @@ def pledge_detail(request, year: int, unit_code: str):
     return render(request, "campaigns/pledge_detail.html", context, status=status)
 
 
-def _office_step(request, year, unit_code, step):
+def _latest_pledge(plan, unit) -> Pledge:
+    pledge = Pledge.objects.filter(plan=plan, unit=unit).select_related(
+        "collective_title", "plan__pledge_window"
+    ).first() or Pledge(plan=plan, unit=unit, version=0)
+    pledge.plan = plan
+    return pledge
+
+
+def pledge_detail(request, year: int, unit_code: str):
+    plan, unit, pledge = _pledge_context(request, year, unit_code)
+    if request.method != "POST":
+        return _pledge_page(request, plan, unit, pledge)
+    today = timezone.localdate()
+    if not permissions.can_edit_pledge(request.user, pledge, today=today):
+        if not permissions.is_pledge_author(request.user, unit.pk):
+            raise PermissionDenied(services.edit_refusal(pledge, today))
+        form = PledgeForm(request.POST, plan=plan, unit=unit, pledge=pledge)
+        form.is_valid()  # field errors and what was typed, also when the save is refused
+        messages.error(request, _not_saved(services.edit_refusal(pledge, today)))
+        return _pledge_page(request, plan, unit, pledge, form=form, status=403)
+    form = PledgeForm(request.POST, plan=plan, unit=unit, pledge=pledge)
+    if not form.is_valid():
+        messages.error(request, _("Chưa lưu: có ô chưa hợp lệ, xem các ô được đánh dấu đỏ."))
+        return _pledge_page(request, plan, unit, pledge, form=form, status=400)
+    try:
+        pledge = services.save_pledge(
+            plan=plan,
+            unit=unit,
+            user=request.user,
+            data=form.data_for_service(),
+            version=form.cleaned_data["version"],
+            today=today,
+        )
+    except services.PledgeConflict as error:
+        messages.error(request, str(error))
+        # The page carries the latest version: saving again is a decision taken with the latest in view.
+        pledge = _latest_pledge(plan, unit)
+        form.data = form.data.copy()
+        form.data["version"] = str(pledge.version)
+        return _pledge_page(request, plan, unit, pledge, form=form, status=409)
+    except services.PledgeError as error:
+        messages.error(request, _not_saved(str(error)))
+        return _pledge_page(request, plan, unit, _latest_pledge(plan, unit), form=form, status=403)
+    if request.POST.get("action") == "submit":
+        try:
+            services.submit_pledge(pledge=pledge, user=request.user, today=today)
+        except services.PledgeError as error:
+            # What was typed is saved as a draft; only the sending waits.
+            messages.error(request, str(error))
+            return redirect(_pledge_url(plan, unit))
+        messages.success(request, _("Đã gửi bản đăng ký thi đua tới Văn phòng."))
+    else:
+        messages.success(request, _("Đã lưu bản đăng ký."))
+    return redirect(_pledge_url(plan, unit))
+
+
+def _office_step(request, year, unit_code, step, *, reason_form=None, reopen_form=None):
+    """One of the office's buttons on the pledge page. A refusal answers the page again with the reason
+    above it and the typed reason kept: 400 when the form is incomplete, 409 when the pledge moved on
+    (another officer acknowledged it, the leader's state changed) between opening the page and posting."""
     plan, unit, pledge = _pledge_context(request, year, unit_code)
     if not permissions.can_manage_pledges(request.user):
         raise PermissionDenied
+    forms = {"reason_form": reason_form, "reopen_form": reopen_form}
+    form = reason_form or reopen_form
+    if form is not None and not form.is_valid():
+        messages.error(
+            request,
+            _("Phải ghi lý do và ngày mở lại hợp lệ.") if reopen_form else _("Phải ghi lý do trả lại."),
+        )
+        return _pledge_page(request, plan, unit, pledge, status=400, **forms)
     try:
         step(plan, unit, pledge)
     except services.PledgeError as error:
-        messages.error(request, str(error))
+        message = str(error)
+        typed = (form.data.get("reason") or "").strip() if form is not None else ""
+        if typed:
+            # The box the reason was typed in may be gone from the page answered (nothing to return).
+            message += " " + _("Lý do bạn đã ghi (chưa lưu): “%(text)s”.") % {"text": typed}
+        messages.error(request, message)
+        return _pledge_page(request, plan, unit, _latest_pledge(plan, unit), status=409, **forms)
     return redirect(_pledge_url(plan, unit))
 
 
@@ -201,21 +258,22 @@ def pledge_acknowledge(request, year: int, unit_code: str):
 
 @require_POST
 def pledge_return(request, year: int, unit_code: str):
+    form = ReasonForm(request.POST)
+
     def step(plan, unit, pledge):
         if not pledge.pk:
             raise services.PledgeError(_("Đơn vị chưa đăng ký."))
-        services.return_pledge(pledge=pledge, user=request.user, reason=request.POST.get("reason", ""))
+        services.return_pledge(pledge=pledge, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Đã trả lại bản đăng ký của %(u)s.") % {"u": unit})
 
-    return _office_step(request, year, unit_code, step)
+    return _office_step(request, year, unit_code, step, reason_form=form)
 
 
 @require_POST
 def pledge_reopen(request, year: int, unit_code: str):
+    form = ReopenForm(request.POST)
+
     def step(plan, unit, pledge):
-        form = ReopenForm(request.POST)
-        if not form.is_valid():
-            raise services.PledgeError(_("Phải ghi lý do và ngày mở lại hợp lệ."))
         services.reopen_pledge(
             plan=plan,
             unit=unit,
@@ -225,7 +283,7 @@ def pledge_reopen(request, year: int, unit_code: str):
         )
         messages.success(request, _("Đã mở lại bản đăng ký của %(u)s.") % {"u": unit})
 
-    return _office_step(request, year, unit_code, step)
+    return _office_step(request, year, unit_code, step, reopen_form=form)
 
 
 @require_POST
@@ -314,7 +372,9 @@ def covenant_create(request):
             messages.success(request, _("Đã lập giao ước. Mở lấy xác nhận khi nội dung đã thống nhất."))
             return redirect("covenant-detail", pk=covenant.pk)
         except services.PledgeError as error:
+            # Refused by the rule (a lead unit no longer his): the form again, as typed, with the reason.
             messages.error(request, str(error))
+            return render(request, "campaigns/covenant_form.html", {"plan": plan, "form": form}, status=403)
     return render(request, "campaigns/covenant_form.html", {"plan": plan, "form": form})
 
 
@@ -355,13 +415,18 @@ def _covenant_context(request, covenant):
 
 
 def covenant_detail(request, pk: int):
-    covenant = _covenant(request, pk)
+    return _covenant_page(request, _covenant(request, pk))
+
+
+def _covenant_page(request, covenant, *, status: int = 200):
+    """The covenant page; a refused open or confirmation (the covenant moved on since the page was opened)
+    answers it again, fresh from the database, with the reason above it."""
     context = _covenant_context(request, covenant)
     context["confirmable"] = permissions.confirmable_units(request.user, covenant)
     context["can_open"] = covenant.status == Covenant.Status.DRAFT and permissions.can_manage_covenant(
         request.user, covenant
     )
-    return render(request, "campaigns/covenant_detail.html", context)
+    return render(request, "campaigns/covenant_detail.html", context, status=status)
 
 
 @require_POST
@@ -374,6 +439,7 @@ def covenant_open(request, pk: int):
         messages.success(request, _("Đã mở lấy xác nhận của các đơn vị."))
     except services.PledgeError as error:
         messages.error(request, str(error))
+        return _covenant_page(request, _covenant(request, pk), status=409)
     return redirect("covenant-detail", pk=covenant.pk)
 
 
@@ -388,6 +454,7 @@ def covenant_confirm(request, pk: int):
         messages.success(request, _("%(u)s đã xác nhận giao ước.") % {"u": unit})
     except services.PledgeError as error:
         messages.error(request, str(error))
+        return _covenant_page(request, _covenant(request, pk), status=409)
     return redirect("covenant-detail", pk=covenant.pk)
 
 

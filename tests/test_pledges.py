@@ -245,3 +245,92 @@ def test_only_entering_roles_edit_even_within_scope(client, people):
         response = client.post(pledge_url("TDP-07"), group_pledge(0, XH_09b="95") | {"action": "save"})
         assert response.status_code == 403, who
     assert not Pledge.objects.filter(unit__code="TDP-07").exists()
+
+
+# A refused save answers the form again, the reason above it and what was typed kept (issue 14, item 10).
+
+
+def typed_pledge(version: int) -> dict[str, str]:
+    return group_pledge(version, XH_09b="96") | {
+        "household_count": "512",
+        "other": "Ngõ xóm sáng, xanh, sạch",
+        "action": "save",
+    }
+
+
+def assert_typed_kept(html: str) -> None:
+    assert 'data-testid="pledge-form"' in html
+    assert 'value="96"' in html and 'value="512"' in html
+    assert "Ngõ xóm sáng, xanh, sạch" in html
+    assert "CHƯA được lưu" in html
+
+
+def test_window_closing_while_the_leader_types_keeps_what_he_typed(client, people, demo):
+    client.force_login(people["leader7"])
+    client.post(pledge_url("TDP-07"), group_pledge(0, XH_09b="95") | {"action": "save"})
+    version = Pledge.objects.get(unit__code="TDP-07").version
+    close_window(demo)  # while his page is open
+    response = client.post(pledge_url("TDP-07"), typed_pledge(version))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Đã hết hạn đăng ký" in html
+    assert_typed_kept(html)
+    assert html.index("Đã hết hạn đăng ký") < html.index('data-testid="pledge-form"')
+    pledge = Pledge.objects.get(unit__code="TDP-07")
+    assert pledge.version == version and pledge.household_count == 500
+    assert pledge.commitments.get(target__code="XH-09b").committed_value == 95
+
+
+def test_office_acknowledging_while_the_leader_edits_keeps_what_he_typed(client, people):
+    client.force_login(people["leader7"])
+    client.post(pledge_url("TDP-07"), group_pledge(0, XH_09b="95") | {"action": "save"})
+    version = Pledge.objects.get(unit__code="TDP-07").version  # his open page
+    client.post(pledge_url("TDP-07"), group_pledge(version, XH_09b="95") | {"action": "submit"})
+    client.force_login(people["office"])
+    assert client.post(pledge_url("TDP-07", "pledge-acknowledge")).status_code == 302
+    client.force_login(people["leader7"])
+    response = client.post(pledge_url("TDP-07"), typed_pledge(version))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Văn phòng đã tiếp nhận bản đăng ký" in html
+    assert_typed_kept(html)
+    pledge = Pledge.objects.get(unit__code="TDP-07")
+    assert pledge.status == Pledge.Status.ACKNOWLEDGED and pledge.household_count == 500
+
+
+def test_conflict_keeps_what_was_typed_and_saving_again_works(client, people):
+    client.force_login(people["leader7"])
+    client.post(pledge_url("TDP-07"), group_pledge(0, XH_09b="95") | {"action": "save"})
+    response = client.post(pledge_url("TDP-07"), typed_pledge(0))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'value="96"' in html and 'value="512"' in html and "Ngõ xóm sáng, xanh, sạch" in html
+    latest = Pledge.objects.get(unit__code="TDP-07").version
+    assert f'name="version" value="{latest}"' in html  # the next save is taken with the latest in view
+    assert client.post(pledge_url("TDP-07"), typed_pledge(latest)).status_code == 302
+    assert Pledge.objects.get(unit__code="TDP-07").household_count == 512
+
+
+def test_someone_who_never_could_edit_gets_a_plain_refusal(client, people):
+    client.force_login(people["leader7"])
+    client.post(pledge_url("TDP-07"), group_pledge(0, XH_09b="95") | {"action": "save"})
+    client.force_login(people["leadership"])
+    response = client.post(pledge_url("TDP-07"), typed_pledge(1))
+    assert response.status_code == 403
+    assert 'data-testid="pledge-form"' not in response.content.decode()
+    client.force_login(people["leader8"])
+    assert client.post(pledge_url("TDP-07"), typed_pledge(1)).status_code == 404
+
+
+def test_office_return_after_a_colleague_acknowledged_keeps_the_typed_reason(client, people, make_user):
+    client.force_login(people["leader7"])
+    client.post(pledge_url("TDP-07"), group_pledge(0, XH_09b="95") | {"action": "submit"})
+    colleague = make_user("office", units=[unit("VP-TK")])
+    client.force_login(colleague)
+    client.post(pledge_url("TDP-07", "pledge-acknowledge"))
+    client.force_login(people["office"])
+    response = client.post(pledge_url("TDP-07", "pledge-return"), {"reason": "Thiếu danh sách hộ"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "không ở trạng thái phù hợp" in html and "Thiếu danh sách hộ" in html
+    assert Pledge.objects.get(unit__code="TDP-07").status == Pledge.Status.ACKNOWLEDGED
