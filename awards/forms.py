@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Unit
 from phominh.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
 
-from .models import CouncilSession, Proposal, Title
+from .models import CouncilSession, Household, Proposal, Title
 from .services import TITLE_FIELDS
 from .voting import CHOICES
 
@@ -222,11 +222,26 @@ class PostingCommentForm(forms.Form):
         label=_("Nội dung ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
 
+    household = SafeModelChoiceField(
+        label=_("Về hộ"),
+        queryset=Household.objects.none(),
+        required=False,
+        empty_label=_("— Cả danh sách —"),
+    )
+
     def __init__(self, *args, posting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposal"].queryset = posting.proposals.select_related("unit").order_by(
             "unit__order", "nominee_name", "pk"
         )
+        # A residential group's review posting lists households, not proposals.
+        if posting.review_id:
+            del self.fields["proposal"]
+            self.fields["household"].queryset = Household.objects.filter(
+                assessments__review_id=posting.review_id, assessments__qualified=True
+            ).order_by("head_name", "pk")
+        else:
+            del self.fields["household"]
 
 
 class CommentResponseForm(forms.Form):

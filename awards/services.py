@@ -599,6 +599,7 @@ def record_posting_comment(
     text: str,
     from_name: str = "",
     proposal: Proposal | None = None,
+    household=None,
 ) -> PostingComment:
     """A comment received while the list was posted, about one nominee or the whole list."""
     if not permissions.can_manage_postings(user):
@@ -621,11 +622,17 @@ def record_posting_comment(
                 )
                 % {"day": _day(received_on), "start": _day(posting.posted_on), "end": _day(posting.ends_on)}
             )
+        if household is not None and not (
+            posting.review_id
+            and posting.review.assessments.filter(household=household, qualified=True).exists()
+        ):
+            raise AwardError(_("Ý kiến chỉ nói về một hộ có tên trong danh sách công khai này."))
         if proposal is not None and not posting.proposals.filter(pk=proposal.pk).exists():
             raise AwardError(_("Ý kiến chỉ nói về một trường hợp có tên trong danh sách công khai này."))
         comment = PostingComment.objects.create(
             posting=posting,
             proposal=proposal,
+            household=household,
             received_on=received_on,
             from_name=from_name[:160],
             text=text,
@@ -635,7 +642,11 @@ def record_posting_comment(
             posting,
             "awards.posting.comment_recorded",
             user,
-            {"comment": comment.pk, "proposal": proposal.pk if proposal else None},
+            {
+                "comment": comment.pk,
+                "proposal": proposal.pk if proposal else None,
+                "household": household.pk if household else None,
+            },
         )
         return comment
 

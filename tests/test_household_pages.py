@@ -242,3 +242,31 @@ def test_the_public_posting_lists_the_qualifying_households(client, demo):
     assert "Đạt tại họp bình xét" in detail
     listing = client.get(reverse("awards-postings"), {"year": 2024})
     assert [p.names for p in listing.context["postings"] if p.pk == posting.pk] == [2]
+
+
+def test_a_comment_about_one_household_of_the_posted_list(client, demo):
+    households = register(3)
+    other = register(1, code="TDP-02")[0]
+    review = review_of(demo)
+    leader = get_user_model().objects.get(username="totruong1")
+    pks = [h.pk for h in households]
+    hh.save_results(
+        review=review, user=leader, shown=pks, qualified={pks[0], pks[1]}, reasons={pks[2]: "x"}, version=0
+    )
+    hh.finish_review(review=review, user=leader, version=1)
+    posting = hh.post_review(
+        review=review, user=get_user_model().objects.get(username="vanphong"), posted_on=date(2024, 11, 21)
+    )
+    login(client, "vanphong")
+    page = client.get(reverse("awards-posting", args=[posting.pk]))
+    choices = [c[0].value for c in page.context["comment_form"].fields["household"].choices if c[0]]
+    assert choices == pks[:2] and "proposal" not in page.context["comment_form"].fields
+    url = reverse("awards-posting-comment", args=[posting.pk])
+    post = {"received_on": "2024-11-25", "from_name": "", "text": "Hộ này chưa giữ vệ sinh."}
+    client.post(url, post | {"household": str(pks[1])})
+    comment = posting.comments.get()
+    assert comment.household_id == pks[1] and comment.proposal_id is None
+    assert "Về: Nguyễn Văn 002" in client.get(reverse("awards-posting", args=[posting.pk])).content.decode()
+    for wrong in (pks[2], other.pk):  # not qualifying, or another group's: refused
+        client.post(url, post | {"household": str(wrong)})
+    assert posting.comments.count() == 1

@@ -123,7 +123,9 @@ def posting_detail(request, pk: int):
             .values_list("pk", flat=True)
         )
     )
-    comments = list(posting.comments.select_related("proposal__unit", "recorded_by", "responded_by"))
+    comments = list(
+        posting.comments.select_related("proposal__unit", "household", "recorded_by", "responded_by")
+    )
     can_manage = permissions.can_manage_postings(user)
     history = [
         {"entry": e, "label": ACTION_LABELS.get(e.action, e.action)}
@@ -194,7 +196,8 @@ def posting_comment(request, pk: int):
             user=request.user,
             received_on=data["received_on"],
             from_name=data["from_name"],
-            proposal=data["proposal"],
+            proposal=data.get("proposal"),
+            household=data.get("household"),
             text=data["text"],
         )
         messages.success(request, _("Đã ghi nhận ý kiến. Ghi cách giải quyết trước khi quyết định."))
