@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -151,23 +152,43 @@ def browser():
         if os.environ.get("PHOMINH_REQUIRE_BROWSER") == "1":
             pytest.fail("Chromium is required (PHOMINH_REQUIRE_BROWSER=1) but was not found")
         pytest.skip("Chromium is not installed: apt-get install chromium")
+    with playwright_chromium(path) as instance:
+        yield instance
+
+
+@contextmanager
+def playwright_chromium(path: str):
+    """Chromium under Playwright's sync API, which runs an asyncio event loop in this thread until it stops.
+
+    While that loop runs, Django keeps this thread's database connections apart from the ones it had
+    before (asgiref's Local is per async context when a loop is running): every test after the first
+    browser test uses a second connection, which nothing else closes. Left open, it makes the drop of
+    the PostgreSQL test database fail at the end ("is being accessed by other users"), so it is closed
+    here, before the loop stops.
+    """
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield instance
-        instance.close()
+        try:
+            instance = p.chromium.launch(
+                executable_path=path,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+            try:
+                yield instance
+            finally:
+                instance.close()
+        finally:
+            connections.close_all()
 
 
 @pytest.fixture
