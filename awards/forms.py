@@ -34,6 +34,55 @@ class ProposalForm(forms.Form):
             self.fields["unit"].disabled = True
 
 
+class AchievementReportForm(forms.Form):
+    """The parts of the achievement report the unit writes; the figures come from the data."""
+
+    situation = forms.CharField(
+        label=_("I. Đặc điểm tình hình"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=20000,
+        help_text=_("Đặc điểm, tình hình của đơn vị; thuận lợi, khó khăn."),
+    )
+    achievements = forms.CharField(
+        label=_("II. Thành tích đạt được"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=20000,
+        help_text=_(
+            "Bảng số liệu chỉ tiêu, đăng ký và giao ước thi đua được điền sẵn; ở đây viết phần thuyết minh."
+        ),
+    )
+    measures = forms.CharField(
+        label=_("Biện pháp, giải pháp đã thực hiện"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=20000,
+    )
+    direction = forms.CharField(
+        label=_("Phương hướng, nhiệm vụ thời gian tới"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20000,
+    )
+    head_name = forms.CharField(
+        label=_("Họ và tên thủ trưởng đơn vị (người ký)"), max_length=120, required=False
+    )
+    head_position = forms.CharField(
+        label=_("Chức vụ người ký"),
+        max_length=120,
+        required=False,
+        help_text=_("Ví dụ: Tổ trưởng tổ dân phố, Chủ tịch Hội, Hiệu trưởng."),
+    )
+    reported_on = forms.DateField(
+        label=_("Ngày báo cáo"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Để trống: ngày in báo cáo."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp minh chứng"),

@@ -112,6 +112,14 @@ class Title(models.Model):
     vote_threshold_strict = models.BooleanField(
         _("phải vượt ngưỡng"), default=True, help_text=_("Bật: trên 50%. Tắt: từ 50% trở lên.")
     )
+    requires_achievement_report = models.BooleanField(
+        _("phải có báo cáo thành tích"),
+        default=False,
+        help_text=_(
+            "Hồ sơ đề nghị kèm báo cáo thành tích của đơn vị (danh hiệu tập thể, tổ dân phố văn hóa, "
+            "Chiến sĩ thi đua cơ sở); cổng thông tin điền sẵn số liệu, đơn vị viết phần thuyết minh."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
@@ -398,6 +406,39 @@ class Proposal(models.Model):
     @property
     def nominee_key(self) -> str:
         return normalise_name(self.nominee_name)
+
+
+class AchievementReport(models.Model):
+    """What the unit writes in its achievement report (báo cáo thành tích) for one proposal.
+
+    The figures (targets, pledge and covenant fulfilment, earlier awards, evidence) are never stored
+    here: they are read from the data each time the report is shown or printed (awards.achievements).
+    """
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="achievement_report")
+    situation = models.TextField(_("đặc điểm tình hình"), blank=True)
+    achievements = models.TextField(_("thành tích đạt được"), blank=True)
+    measures = models.TextField(_("biện pháp, giải pháp đã thực hiện"), blank=True)
+    direction = models.TextField(_("phương hướng, nhiệm vụ thời gian tới"), blank=True)
+    head_name = models.CharField(_("họ và tên thủ trưởng đơn vị"), max_length=120, blank=True)
+    head_position = models.CharField(
+        _("chức vụ người ký"), max_length=120, blank=True, help_text=_("Ví dụ: Tổ trưởng tổ dân phố.")
+    )
+    reported_on = models.DateField(
+        _("ngày báo cáo"), null=True, blank=True, help_text=_("Để trống: ngày in báo cáo.")
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo thành tích")
+        verbose_name_plural = _("báo cáo thành tích")
+
+    def __str__(self) -> str:
+        return str(self.proposal)
 
 
 class Posting(models.Model):

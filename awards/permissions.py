@@ -104,6 +104,17 @@ def can_view_evidence(user, proposal: Proposal) -> bool:
     return is_council(user) and proposal.status in PAST_THE_OFFICE
 
 
+def can_view_achievement_report(user, proposal: Proposal) -> bool:
+    """The achievement report is part of the dossier: read by whoever reads the evidence (the unit's
+    people, the office, leadership and the council once it reaches them), not by the administrator."""
+    return can_view_evidence(user, proposal)
+
+
+def can_edit_achievement_report(user, proposal: Proposal) -> bool:
+    """The proposing unit's people write it while the proposal is a draft or returned."""
+    return can_edit_proposal(user, proposal)
+
+
 def can_check(user, proposal: Proposal | None = None) -> bool:
     """The office checks, returns and forwards; never a proposal it sent in itself."""
     if role_of(user) != Role.OFFICE:

@@ -64,6 +64,7 @@ TITLE_FIELDS = [
     "requires_pledge",
     "requires_pledge_kept",
     "requires_posting",
+    "requires_achievement_report",
     "council_vote",
     "prerequisite",
     "earlier_title",

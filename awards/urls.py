@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import certificates, decisions, documents, households, postings, proposals, sessions, titles
+from .views import (
+    achievements,
+    certificates,
+    decisions,
+    documents,
+    households,
+    postings,
+    proposals,
+    sessions,
+    titles,
+)
 
 proposal = "khen-thuong/de-nghi/<int:pk>/"
 session = "khen-thuong/phien-hop/<int:pk>/"
@@ -19,6 +29,12 @@ urlpatterns = [
     path(proposal + "minh-chung/<int:file_pk>/", proposals.evidence_download, name="awards-evidence"),
     path(
         proposal + "minh-chung/<int:file_pk>/xoa/", proposals.evidence_delete, name="awards-evidence-delete"
+    ),
+    path(proposal + "bao-cao-thanh-tich/", achievements.achievement_report, name="awards-achievement-report"),
+    path(
+        proposal + "bao-cao-thanh-tich.pdf",
+        achievements.achievement_report_pdf,
+        name="awards-achievement-report-pdf",
     ),
     path(proposal + "kiem-tra/", proposals.proposal_check, name="awards-proposal-check"),
     path(proposal + "tra-lai/", proposals.proposal_return, name="awards-proposal-return"),

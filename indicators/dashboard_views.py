@@ -37,12 +37,13 @@ from campaigns.models import Plan
 from campaigns.selectors import current_plan
 
 from . import charts, permissions
-from .models import Assignment, Report, ReportedValue, Target, Unit
+from .models import Assignment, Target, Unit
 from .progress import (
     SUM_KINDS,
     behind_first,
     expected_by_quarter,
     figure_text,
+    latest_quarter_with_data,
     quarter_chart,
     quarter_text,
     share,
@@ -110,27 +111,6 @@ class Filters:
         return query + "&submitted=1" if self.include_submitted else query
 
 
-def _latest_quarter(plan: Plan, include_submitted: bool) -> int:
-    """The latest quarter in which any figure counts (approved, or submitted with the switch), else 1.
-
-    Design choice: with the switch on, a quarter that only has submitted figures counts too, so that
-    turning the switch on from a fresh link shows the figures it is about.
-    """
-    statuses = [Report.Status.APPROVED]
-    if include_submitted:
-        statuses.append(Report.Status.SUBMITTED)
-    # Newest quarter first, stopping at the first report holding a value: a few index probes, where a
-    # MAX over the values joined to their reports reads every value of the year.
-    latest = (
-        Report.objects.filter(period__plan=plan, status__in=statuses)
-        .filter(Exists(ReportedValue.objects.filter(report=OuterRef("pk"))))
-        .order_by("-period__quarter")
-        .values_list("period__quarter", flat=True)
-        .first()
-    )
-    return latest or 1
-
-
 def _read_filters(request, *, plan: Plan, units: list[Unit] | None = None, contents=None) -> Filters:
     """The filters from the query string; a value that is not a choice is ignored, except a unit.
 
@@ -143,7 +123,7 @@ def _read_filters(request, *, plan: Plan, units: list[Unit] | None = None, conte
         raise Http404
     cleaned = form.cleaned_data
     include_submitted = bool(cleaned.get("submitted"))
-    quarter = cleaned.get("quarter") or _latest_quarter(plan, include_submitted)
+    quarter = cleaned.get("quarter") or latest_quarter_with_data(plan, include_submitted=include_submitted)
     unit_id = cleaned.get("unit") or None
     filters = Filters(
         quarter=quarter,

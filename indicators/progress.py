@@ -16,13 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from campaigns.models import Plan, PlanSection
 
 from . import charts
-from .models import Assignment, Target, Unit
+from .models import Assignment, Report, ReportedValue, Target, Unit
 from .rollup import Status, TargetResult, element_ids_behind, pace_share, rollup
 from .templatetags.vn import format_number
 from .templatetags.vn import target_figure as chi_tieu
@@ -76,6 +77,28 @@ def target_text(target: Target) -> str:
     if target.comparator == Target.Comparator.MAINTAIN:
         return figure
     return f"{target.comparator_symbol} {figure}"
+
+
+def latest_quarter_with_data(plan: Plan, *, include_submitted: bool = False) -> int:
+    """The latest quarter in which any figure counts (approved, or submitted with the switch), else 1:
+    the quarter the dashboard opens on, and the one an achievement report's figures run to.
+
+    Design choice: with the switch on, a quarter that only has submitted figures counts too, so that
+    turning the switch on from a fresh link shows the figures it is about.
+    """
+    statuses = [Report.Status.APPROVED]
+    if include_submitted:
+        statuses.append(Report.Status.SUBMITTED)
+    # Newest quarter first, stopping at the first report holding a value: a few index probes, where a
+    # MAX over the values joined to their reports reads every value of the year.
+    latest = (
+        Report.objects.filter(period__plan=plan, status__in=statuses)
+        .filter(Exists(ReportedValue.objects.filter(report=OuterRef("pk"))))
+        .order_by("-period__quarter")
+        .values_list("period__quarter", flat=True)
+        .first()
+    )
+    return latest or 1
 
 
 def quarter_text(plan: Plan, quarter: int) -> str:

@@ -165,6 +165,12 @@ MATRIX = [
     ("POST", "awards-household-decision-edit", ["DECISION"], row(403, office=302, leadership=302)),
     ("POST", "awards-household-decision-sign", ["DECISION"], row(403, leadership=302)),
     ("GET", "awards-household-decision-pdf", ["DECISION"], OFFICE_AND_LEADERSHIP),
+    # The achievement report of the demo's proposal 4, TDP-01's Tổ dân phố văn hóa, sent in: its people
+    # and the office and leadership read it; the council not before the office forwards it; the
+    # administrator is in scope but not a reader of the dossier; nobody writes it once sent.
+    ("GET", "awards-achievement-report", [4], row(200, other_leader=404, council=404, admin=403)),
+    ("GET", "awards-achievement-report-pdf", [4], row(200, other_leader=404, council=404, admin=403)),
+    ("POST", "awards-achievement-report", [4], row(403, other_leader=404, council=404)),
 ]
 
 

@@ -1,7 +1,8 @@
 """Every awards URL × every role, in one table (pretix's test_permissions style).
 
 404: out of the user's scope (another unit's proposal, by URL); 403: in scope but not his to do;
-302 on a POST: the step was let through to the service (which may still refuse it with a message).
+302 on a POST: the step was let through to the service and done; 400/409: let through and refused,
+the page answered again with the reason and what was typed.
 Anonymous visitors are sent to the login page; an account without a role sees nothing.
 """
 
@@ -62,9 +63,35 @@ MATRIX = [
         ["fwd", "file"],
         row(404, leader=403, office=403, leadership=403, council=403, admin=403),
     ),
-    ("POST", "awards-proposal-check", ["fwd"], OFFICE_POST),
-    ("POST", "awards-proposal-return", ["fwd"], OFFICE_POST),
-    ("POST", "awards-proposal-forward", ["fwd"], OFFICE_POST),
+    # The achievement report (issue 15 item 3): "report" is TDP-01's Tổ dân phố văn hóa before the
+    # council (its people and the award staff read it, the administrator does not; nobody writes it
+    # once sent), "report_draft" its draft for Tập thể lao động tiên tiến (an empty post carries no
+    # version: past the permission check it is a conflict, 409).
+    (
+        "GET",
+        "awards-achievement-report",
+        ["report"],
+        row(404, leader=200, office=200, leadership=200, council=200, admin=403),
+    ),
+    (
+        "POST",
+        "awards-achievement-report",
+        ["report"],
+        row(404, leader=403, office=403, leadership=403, council=403, admin=403),
+    ),
+    ("GET", "awards-achievement-report", ["report_draft"], OWN_DRAFT),
+    ("POST", "awards-achievement-report", ["report_draft"], row(404, leader=409)),
+    (
+        "GET",
+        "awards-achievement-report-pdf",
+        ["report"],
+        row(404, leader=200, office=200, leadership=200, council=200, admin=403),
+    ),
+    # Let through to the office, refused there: the page again with the reason (an empty check or
+    # forward form: 400; a return of a proposal already forwarded: 409).
+    ("POST", "awards-proposal-check", ["fwd"], OFFICE_POST | {"office": 400}),
+    ("POST", "awards-proposal-return", ["fwd"], OFFICE_POST | {"office": 409}),
+    ("POST", "awards-proposal-forward", ["fwd"], OFFICE_POST | {"office": 400}),
     ("POST", "awards-proposal-withdraw", ["fwd"], OFFICE_POST),
     ("GET", "awards-sessions", [], SESSIONS),
     ("POST", "awards-session-create", [], MANAGE),
@@ -196,7 +223,14 @@ def world(plan, make_user, settings, tmp_path):
         decided_by=decision.issuer,
         decision=decision,
     )
+    report = Proposal.objects.get(plan=plan, unit=unit("TDP-01"), title=title("TDPVH"))  # the demo's
+    Proposal.objects.filter(pk=report.pk).update(status=Proposal.Status.FORWARDED, office_eligible=True)
+    report_draft = Proposal.objects.create(
+        plan=plan, unit=unit("TDP-01"), title=title("TTLDTT"), achievements="x", created_by=people["leader"]
+    )
     objects = {
+        "report": report.pk,
+        "report_draft": report_draft.pk,
         "record": record.pk,
         "decision": decision.pk,
         "token": record.verify_token,

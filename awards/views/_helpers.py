@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "awards.proposal.proposed_up": gettext_lazy("Trình cấp trên"),
     "awards.proposal.not_awarded": gettext_lazy("Cấp trên không khen thưởng"),
     "awards.evidence.added": gettext_lazy("Thêm minh chứng"),
+    "awards.achievement_report.saved": gettext_lazy("Lưu báo cáo thành tích"),
     "awards.evidence.removed": gettext_lazy("Xóa minh chứng"),
     "awards.posting.started": gettext_lazy("Niêm yết công khai danh sách"),
     "awards.posting.comment_recorded": gettext_lazy("Ghi nhận ý kiến"),

@@ -203,6 +203,8 @@ def proposal_detail(request, pk: int):
             if permissions.can_view_evidence(user, proposal)
             else None,
             "can_edit": permissions.can_edit_proposal(user, proposal),
+            "achievement_report": proposal.title.requires_achievement_report
+            and permissions.can_view_achievement_report(user, proposal),
             "can_check": can_check
             and proposal.status in (Proposal.Status.SUBMITTED, Proposal.Status.CHECKED),
             "can_forward": can_check
