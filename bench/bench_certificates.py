@@ -82,13 +82,19 @@ def main() -> None:
         job = DocumentJob(requested_by=office, kind=DocumentJob.Kind.DECISION_CERTIFICATES, label="bench")
         job.parameters = {"decision": decision.pk}
         writes = []
+        started = time.process_time()
+
+        def progress(done, total):
+            writes.append(done)
+            if done and (done % 500 == 0 or done == total):
+                cpu_so_far = time.process_time() - started
+                print(f"  {done}/{total}: {cpu_so_far:.0f} s CPU, RSS {rss_mib():.0f} MiB", flush=True)
+
         print(
             f"{args.records} records, parts of {certificates.PART_SIZE} pages; RSS before: {rss_mib():.0f} MiB"
         )
         cpu, wall = time.process_time(), time.perf_counter()
-        name, content = certificates.build_decision_certificates(
-            job=job, progress=lambda done, total: writes.append(done)
-        )
+        name, content = certificates.build_decision_certificates(job=job, progress=progress)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         pages = len(PdfReader(io.BytesIO(content)).pages)
         print(f"file {name}: {pages} pages, {len(content) / 1024 / 1024:.1f} MiB")
