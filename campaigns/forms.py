@@ -11,7 +11,7 @@ from awards.models import Title
 from indicators.models import Target, Unit
 from indicators.templatetags.vn import format_number
 from indicators.validation import parse_number
-from phominh.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
+from phominh.fields import AsciiIntegerField, SafeModelChoiceField, SafeModelMultipleChoiceField
 
 from .services import PledgeData
 
@@ -40,11 +40,11 @@ class CommitmentRow:
 
 
 class PledgeForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = AsciiIntegerField(widget=forms.HiddenInput, min_value=0)
     collective_title = SafeModelChoiceField(
         label=gettext_lazy("Danh hiệu tập thể đăng ký"), queryset=Title.objects.none(), required=False
     )
-    household_count = forms.IntegerField(
+    household_count = AsciiIntegerField(
         label=gettext_lazy("Số hộ đăng ký “Gia đình văn hóa”"), min_value=0, max_value=100_000, required=False
     )
     households = forms.CharField(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators import permissions
+from phominh.fields import AsciiIntegerField
 from phominh.pdf import pdf_filename, pdf_response
 
 from .copying import PlanCopyError, copy_plan
@@ -63,7 +64,7 @@ def plan_pdf(request, year: int):
 
 
 class PlanCopyForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("Năm của kế hoạch mới"), min_value=2000, max_value=2100)
+    year = AsciiIntegerField(label=gettext_lazy("Năm của kế hoạch mới"), min_value=2000, max_value=2100)
 
 
 def plan_copy(request, year: int):

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from phominh.fields import AsciiIntegerField
+
 from .models import DataElement, Target
 from .rollup import pace_share
 from .templatetags.vn import format_number
@@ -43,7 +45,7 @@ def element_targets(element: DataElement) -> list[Target]:
 class ReportEntryForm(forms.Form):
     """Figures typed in Vietnamese format, read strictly; errors and warnings stay next to their field."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = AsciiIntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, elements, saved, previous, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,7 +179,7 @@ class VersionForm(forms.Form):
     """The version of the report a review or reopen was decided on, posted with it from the entry page
     (a hidden input), so that figures changed after the page was opened are never approved unseen."""
 
-    version = forms.IntegerField(min_value=0)
+    version = AsciiIntegerField(min_value=0)
 
     def version_or_none(self) -> int | None:
         return self.cleaned_data["version"] if self.is_valid() else None

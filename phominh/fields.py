@@ -12,8 +12,26 @@ _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 def _pk_in_range(value) -> bool:
+    return ascii_int(value) is not None
+
+
+def ascii_int(value, *, max_value: int = MAX_PK) -> int | None:
+    """A whole number written with the digits 0-9 only (an id or a year from GET or POST), else None.
+    Unlike int(), it refuses "١٢", "１２", " 12", "+12" and "1_2"."""
     text = str(value)
-    return _ASCII_DIGITS.fullmatch(text) is not None and int(text) <= MAX_PK
+    if _ASCII_DIGITS.fullmatch(text) is None:
+        return None
+    number = int(text)
+    return number if number <= max_value else None
+
+
+class AsciiIntegerField(forms.IntegerField):
+    """forms.IntegerField reads with int(), which takes other scripts' digits: only 0-9 here."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _ASCII_DIGITS.fullmatch(str(value).strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class SafeModelChoiceField(forms.ModelChoiceField):

@@ -1,7 +1,8 @@
 """Every awards URL × every role, in one table (pretix's test_permissions style).
 
 404: out of the user's scope (another unit's proposal, by URL); 403: in scope but not his to do;
-302 on a POST: the step was let through to the service (which may still refuse it with a message).
+302 on a POST: the step was let through to the service and done; 400/409: let through and refused,
+the page answered again with the reason and what was typed.
 Anonymous visitors are sent to the login page; an account without a role sees nothing.
 """
 
@@ -86,9 +87,11 @@ MATRIX = [
         ["report"],
         row(404, leader=200, office=200, leadership=200, council=200, admin=403),
     ),
-    ("POST", "awards-proposal-check", ["fwd"], OFFICE_POST),
-    ("POST", "awards-proposal-return", ["fwd"], OFFICE_POST),
-    ("POST", "awards-proposal-forward", ["fwd"], OFFICE_POST),
+    # Let through to the office, refused there: the page again with the reason (an empty check or
+    # forward form: 400; a return of a proposal already forwarded: 409).
+    ("POST", "awards-proposal-check", ["fwd"], OFFICE_POST | {"office": 400}),
+    ("POST", "awards-proposal-return", ["fwd"], OFFICE_POST | {"office": 409}),
+    ("POST", "awards-proposal-forward", ["fwd"], OFFICE_POST | {"office": 400}),
     ("POST", "awards-proposal-withdraw", ["fwd"], OFFICE_POST),
     ("GET", "awards-sessions", [], SESSIONS),
     ("POST", "awards-session-create", [], MANAGE),

@@ -101,7 +101,8 @@ def test_the_owner_edits_his_draft_and_the_change_is_saved(client, people):
     assert proposal.unit.code == "TDP-01" and proposal.nominee_name == "Huỳnh Văn Ba"
     # The page posted twice from the same copy: the second is a conflict, not a silent overwrite.
     response = client.post(url, data | {"nominee_name": "Huỳnh Văn Tư"})
-    assert response.status_code == 200 and "vừa được người khác cập nhật" in response.content.decode()
+    assert response.status_code == 409 and "vừa được người khác cập nhật" in response.content.decode()
+    assert 'value="Huỳnh Văn Tư"' in response.content.decode()  # what he typed, kept
     proposal.refresh_from_db()
     assert proposal.nominee_name == "Huỳnh Văn Ba"
 
@@ -308,3 +309,84 @@ def test_the_session_pages_are_for_the_office_the_council_and_leadership(client,
         client.force_login(people[who])
         assert client.get(reverse("awards-session", args=[session.pk])).status_code == expected, who
     assert CouncilSession.objects.get(pk=session.pk).attendance.count() == 3
+
+
+# A refused post of someone who was allowed to see the form answers it again, the reason above it and
+# what he typed kept (issue 14, item 10); anyone else's stays a plain 403/404.
+
+
+def edit_data(proposal, **fields) -> dict:
+    return {
+        "title": title("GDVH").pk,
+        "nominee_name": "Huỳnh Văn Hai",
+        "nominee_position": "Số 9, tổ dân phố 1",
+        "achievements": "Trồng hàng rào xanh dọc ngõ 3.",
+        "version": proposal.version,
+    } | fields
+
+
+def test_a_colleague_sends_the_proposal_while_the_leader_edits_it(client, people, make_user):
+    create(client, people["leader"], nominee_name="Huỳnh Văn Một")
+    proposal = Proposal.objects.get(nominee_name="Huỳnh Văn Một")
+    url = reverse("awards-proposal-edit", args=[proposal.pk])
+    assert client.get(url).status_code == 200  # his page is open
+    colleague = make_user("group_leader", units=[unit("TDP-01")])
+    client.force_login(colleague)
+    assert client.post(reverse("awards-proposal-submit", args=[proposal.pk])).status_code == 302
+    client.force_login(people["leader"])
+    response = client.post(url, edit_data(proposal))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "CHƯA được lưu" in html and "Đã gửi" in html
+    assert html.index("CHƯA được lưu") < html.index('data-testid="proposal-form"')
+    assert 'value="Huỳnh Văn Hai"' in html and 'value="Số 9, tổ dân phố 1"' in html
+    assert "Trồng hàng rào xanh dọc ngõ 3." in html
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED and proposal.nominee_name == "Huỳnh Văn Một"
+    # Sending it again from his old page: the proposal page with the reason, not a bare 403.
+    response = client.post(reverse("awards-proposal-submit", args=[proposal.pk]))
+    assert response.status_code == 403 and "chỉ sửa được đề nghị đang soạn" in response.content.decode()
+
+
+def test_a_stale_edit_keeps_the_typed_values_and_saves_on_the_second_try(client, people):
+    create(client, people["leader"], nominee_name="Huỳnh Văn Một")
+    proposal = Proposal.objects.get(nominee_name="Huỳnh Văn Một")
+    url = reverse("awards-proposal-edit", args=[proposal.pk])
+    old = edit_data(proposal)
+    assert client.post(url, edit_data(proposal, nominee_name="Huỳnh Văn Ba")).status_code == 302
+    response = client.post(url, old)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'value="Huỳnh Văn Hai"' in html and "Trồng hàng rào xanh dọc ngõ 3." in html
+    proposal.refresh_from_db()
+    assert f'name="version" value="{proposal.version}"' in html
+    assert client.post(url, old | {"version": proposal.version}).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.nominee_name == "Huỳnh Văn Hai"
+
+
+def test_edits_of_someone_outside_the_unit_stay_plain_refusals(client, people):
+    create(client, people["leader"], nominee_name="Huỳnh Văn Một")
+    proposal = Proposal.objects.get(nominee_name="Huỳnh Văn Một")
+    client.post(reverse("awards-proposal-submit", args=[proposal.pk]))
+    url = reverse("awards-proposal-edit", args=[proposal.pk])
+    client.force_login(people["office"])
+    response = client.post(url, edit_data(proposal))
+    assert response.status_code == 403 and 'data-testid="proposal-form"' not in response.content.decode()
+    client.force_login(people["other_leader"])
+    assert client.post(url, edit_data(proposal)).status_code == 404
+
+
+def test_the_office_returns_a_proposal_already_returned_meanwhile(client, people):
+    create(client, people["leader"], nominee_name="Huỳnh Văn Một")
+    proposal = Proposal.objects.get(nominee_name="Huỳnh Văn Một")
+    client.post(reverse("awards-proposal-submit", args=[proposal.pk]))
+    client.force_login(people["office"])
+    client.post(reverse("awards-proposal-return", args=[proposal.pk]), {"reason": "Thiếu minh chứng"})
+    response = client.post(
+        reverse("awards-proposal-return", args=[proposal.pk]), {"reason": "Ghi lại địa chỉ"}
+    )
+    assert response.status_code == 409
+    assert "Ghi lại địa chỉ" in response.content.decode()  # the reason typed, not lost
+    proposal.refresh_from_db()
+    assert proposal.return_reason == "Thiếu minh chứng"

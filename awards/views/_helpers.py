@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.models import Plan
 from campaigns.selectors import choose_current
 from indicators.permissions import has_role
+from phominh.fields import ascii_int
 
 from .. import permissions
 from ..models import CouncilSession, Posting, Proposal
@@ -50,10 +51,10 @@ def award_plan(request) -> Plan:
     everything = list(Plan.objects.all())
     plans = {p.year: p for p in everything}
     request.award_years = sorted(plans, reverse=True)  # for the year switch in awards/_nav.html
-    asked = request.GET.get("year", "")
-    if asked.isdigit() and int(asked) in plans:
-        request.session[AWARDS_YEAR] = int(asked)
-        return plans[int(asked)]
+    asked = ascii_int(request.GET.get("year", ""))
+    if asked in plans:
+        request.session[AWARDS_YEAR] = asked
+        return plans[asked]
     remembered = request.session.get(AWARDS_YEAR)
     if remembered in plans:
         return plans[remembered]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.models import Unit
+from phominh.fields import ascii_int
 
 from .. import exports, permissions, services
 from ..forms import (
@@ -78,7 +79,7 @@ def _registry_filters(request):
     year = request.GET.get("nam", "")
     code = request.GET.get("danh-hieu", "")
     return {
-        "year": int(year) if year.isdigit() else None,
+        "year": ascii_int(year),
         "title": Title.objects.filter(code=code).first() if code else None,
     }
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from indicators.audit import entries_for
 from indicators.models import Unit
 from indicators.permissions import units_for_entry
+from phominh.fields import ascii_int
 
 from .. import exports, permissions, services
 from ..eligibility import assess, nominee_history
@@ -94,8 +95,8 @@ def proposal_create(request):
     if not units.exists():
         raise PermissionDenied
     if request.method == "POST":
-        raw = request.POST.get("unit", "")
-        if not raw.isdigit() or not units.filter(pk=int(raw)).exists():
+        unit_pk = ascii_int(request.POST.get("unit", ""))
+        if unit_pk is None or not units.filter(pk=unit_pk).exists():
             raise Http404  # another unit's id, posted: as if it did not exist
         form = ProposalForm(request.POST, units=units)
         if form.is_valid():
@@ -128,30 +129,36 @@ def proposal_create(request):
     return render(request, "awards/proposal_form.html", {"form": form, "plan": plan, "proposal": None})
 
 
+def _edit_refusal(proposal: Proposal) -> str:
+    return _("Đề nghị đang ở trạng thái “%(s)s”: chỉ sửa được đề nghị đang soạn hoặc bị trả lại.") % {
+        "s": proposal.get_status_display()
+    }
+
+
+def _not_saved(reason: str) -> str:
+    return _("Đề nghị CHƯA được lưu. %(reason)s Nội dung bạn vừa nhập vẫn còn trong các ô bên dưới.") % {
+        "reason": reason
+    }
+
+
+def _edit_page(request, proposal: Proposal, form: ProposalForm, *, status: int = 200):
+    return render(
+        request,
+        "awards/proposal_form.html",
+        {"form": form, "plan": proposal.plan, "proposal": proposal},
+        status=status,
+    )
+
+
 def proposal_edit(request, pk: int):
+    """The unit's own people edit a draft or returned proposal. A save refused because the proposal moved
+    on while he typed (a colleague sent it, the office returned or checked it) answers the form again with
+    the reason above it and what he typed (403; 409 for a stale version); anyone else's post is a 403."""
     proposal = get_proposal(request, pk)
-    if not permissions.can_edit_proposal(request.user, proposal):
-        raise PermissionDenied
     units = Unit.objects.filter(pk=proposal.unit_id)
-    if request.method == "POST":
-        form = ProposalForm(request.POST, units=units, lock_unit=True, initial={"unit": proposal.unit})
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.update_proposal(
-                    proposal=proposal,
-                    user=request.user,
-                    version=data["version"],
-                    title=data["title"],
-                    nominee_name=data["nominee_name"],
-                    nominee_position=data["nominee_position"],
-                    achievements=data["achievements"],
-                )
-                messages.success(request, _("Đã lưu đề nghị."))
-                return proposal_redirect(proposal)
-            except services.AwardError as error:
-                messages.error(request, str(error))
-    else:
+    if request.method != "POST":
+        if not permissions.can_edit_proposal(request.user, proposal):
+            raise PermissionDenied
         form = ProposalForm(
             units=units,
             lock_unit=True,
@@ -164,9 +171,43 @@ def proposal_edit(request, pk: int):
                 "version": proposal.version,
             },
         )
-    return render(
-        request, "awards/proposal_form.html", {"form": form, "plan": proposal.plan, "proposal": proposal}
-    )
+        return _edit_page(request, proposal, form)
+    if not permissions.can_propose_for(request.user, proposal.unit):
+        raise PermissionDenied
+    form = ProposalForm(request.POST, units=units, lock_unit=True, initial={"unit": proposal.unit})
+    if not permissions.can_edit_proposal(request.user, proposal):
+        form.is_valid()  # field errors and what was typed, also when the save is refused
+        messages.error(request, _not_saved(_edit_refusal(proposal)))
+        return _edit_page(request, proposal, form, status=403)
+    if not form.is_valid():
+        return _edit_page(request, proposal, form)
+    data = form.cleaned_data
+    try:
+        services.update_proposal(
+            proposal=proposal,
+            user=request.user,
+            version=data["version"],
+            title=data["title"],
+            nominee_name=data["nominee_name"],
+            nominee_position=data["nominee_position"],
+            achievements=data["achievements"],
+        )
+    except services.ConflictError as error:
+        messages.error(request, _not_saved(str(error)))
+        # The form carries the latest version: saving again is a decision taken with the latest in view.
+        proposal = get_proposal(request, pk)
+        form.data = form.data.copy()
+        form.data["version"] = str(proposal.version)
+        return _edit_page(request, proposal, form, status=409)
+    except services.AwardError as error:
+        proposal = get_proposal(request, pk)
+        if not permissions.can_edit_proposal(request.user, proposal):  # it moved on meanwhile
+            messages.error(request, _not_saved(_edit_refusal(proposal)))
+            return _edit_page(request, proposal, form, status=403)
+        messages.error(request, str(error))
+        return _edit_page(request, proposal, form)
+    messages.success(request, _("Đã lưu đề nghị."))
+    return proposal_redirect(proposal)
 
 
 def _posting_query(proposal: Proposal) -> str:
@@ -180,7 +221,12 @@ def _posting_query(proposal: Proposal) -> str:
 
 
 def proposal_detail(request, pk: int):
-    proposal = get_proposal(request, pk)
+    return _detail_page(request, get_proposal(request, pk))
+
+
+def _detail_page(request, proposal: Proposal, *, status: int = 200, **bound):
+    """The proposal page. A refused step answers it again, read afresh, with the reason above and the
+    step's bound form (evidence_form, check_form, reason_form, forward_form) keeping what was typed."""
     user = request.user
     assessment = assess(proposal)
     item = getattr(proposal, "agenda_item", None)
@@ -216,42 +262,70 @@ def proposal_detail(request, pk: int):
             and proposal.status == Proposal.Status.FORWARDED,
             "item": item,
             "tally_visible": item is not None and item.session.is_closed,
-            "evidence_form": EvidenceForm(),
-            "check_form": CheckForm(
+            "evidence_form": bound.get("evidence_form") or EvidenceForm(),
+            "check_form": bound.get("check_form")
+            or CheckForm(
                 initial={
                     "eligible": "1" if proposal.office_eligible is not False else "0",
                     "note": proposal.office_note,
                 }
             ),
-            "reason_form": ReasonForm(),
-            "forward_form": ForwardForm(plan=proposal.plan),
+            "reason_form": bound.get("reason_form") or ReasonForm(),
+            "forward_form": bound.get("forward_form") or ForwardForm(plan=proposal.plan),
             "history": history,
         },
+        status=status,
     )
+
+
+def _refused(request, pk: int, message: str, *, status: int = 409, **bound):
+    """A step refused after the page was opened (the proposal moved on, or the form was incomplete): the
+    page again, read afresh, the reason above it and what was typed kept (issue 14)."""
+    text = ""
+    for form in bound.values():
+        text = (
+            text or " ".join(str(form.data.get(k) or "") for k in ("reason", "note", "description")).strip()
+        )
+    if text and status != 400:
+        # The box it was typed in may be gone from the page answered (nothing left to return or check).
+        message += " " + _("Nội dung bạn đã ghi (chưa lưu): “%(text)s”.") % {"text": text}
+    messages.error(request, message)
+    return _detail_page(request, get_proposal(request, pk), status=status, **bound)
+
+
+def _own_proposal_refused(request, proposal: Proposal, pk: int, **bound):
+    """None when the user may change the proposal now; his own unit's proposal that moved on: the page
+    with the reason (403); anyone else's: a plain 403."""
+    if permissions.can_edit_proposal(request.user, proposal):
+        return None
+    if not permissions.can_propose_for(request.user, proposal.unit):
+        raise PermissionDenied
+    return _refused(request, pk, _edit_refusal(proposal), status=403, **bound)
 
 
 @require_POST
 def proposal_submit(request, pk: int):
     proposal = get_proposal(request, pk)
-    if not permissions.can_edit_proposal(request.user, proposal):
-        raise PermissionDenied
+    refused = _own_proposal_refused(request, proposal, pk)
+    if refused:
+        return refused
     try:
         services.submit_proposal(proposal=proposal, user=request.user)
-        messages.success(request, _("Đã gửi đề nghị tới Văn phòng - Thống kê."))
     except services.AwardError as error:
-        messages.error(request, str(error))
+        return _refused(request, pk, str(error))
+    messages.success(request, _("Đã gửi đề nghị tới Văn phòng - Thống kê."))
     return proposal_redirect(proposal)
 
 
 @require_POST
 def evidence_upload(request, pk: int):
     proposal = get_proposal(request, pk)
-    if not permissions.can_edit_proposal(request.user, proposal):
-        raise PermissionDenied
     form = EvidenceForm(request.POST, request.FILES)
+    refused = _own_proposal_refused(request, proposal, pk, evidence_form=form)
+    if refused:
+        return refused
     if not form.is_valid():
-        messages.error(request, _("Chưa chọn tệp minh chứng."))
-        return proposal_redirect(proposal)
+        return _refused(request, pk, _("Chưa chọn tệp minh chứng."), status=400, evidence_form=form)
     try:
         services.add_evidence(
             proposal=proposal,
@@ -259,9 +333,9 @@ def evidence_upload(request, pk: int):
             upload=form.cleaned_data["file"],
             description=form.cleaned_data["description"],
         )
-        messages.success(request, _("Đã thêm minh chứng."))
     except services.AwardError as error:
-        messages.error(request, str(error))
+        return _refused(request, pk, str(error), status=400, evidence_form=form)
+    messages.success(request, _("Đã thêm minh chứng."))
     return proposal_redirect(proposal)
 
 
@@ -291,13 +365,14 @@ def evidence_download(request, pk: int, file_pk: int):
 @require_POST
 def evidence_delete(request, pk: int, file_pk: int):
     proposal, evidence = _evidence(request, pk, file_pk)
-    if not permissions.can_edit_proposal(request.user, proposal):
-        raise PermissionDenied
+    refused = _own_proposal_refused(request, proposal, pk)
+    if refused:
+        return refused
     try:
         services.remove_evidence(evidence=evidence, user=request.user)
-        messages.success(request, _("Đã xóa minh chứng."))
     except services.AwardError as error:
-        messages.error(request, str(error))
+        return _refused(request, pk, str(error))
+    messages.success(request, _("Đã xóa minh chứng."))
     return proposal_redirect(proposal)
 
 
@@ -308,8 +383,7 @@ def proposal_check(request, pk: int):
         raise PermissionDenied
     form = CheckForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Phải chọn kết quả kiểm tra."))
-        return proposal_redirect(proposal)
+        return _refused(request, pk, _("Phải chọn kết quả kiểm tra."), status=400, check_form=form)
     try:
         services.check_proposal(
             proposal=proposal,
@@ -317,9 +391,9 @@ def proposal_check(request, pk: int):
             eligible=form.cleaned_data["eligible"],
             note=form.cleaned_data["note"],
         )
-        messages.success(request, _("Đã ghi kết quả kiểm tra."))
     except services.AwardError as error:
-        messages.error(request, str(error))
+        return _refused(request, pk, str(error), check_form=form)
+    messages.success(request, _("Đã ghi kết quả kiểm tra."))
     return proposal_redirect(proposal)
 
 
@@ -328,11 +402,13 @@ def proposal_return(request, pk: int):
     proposal = get_proposal(request, pk)
     if not permissions.can_check(request.user, proposal):
         raise PermissionDenied
+    form = ReasonForm(request.POST)
     try:
         services.return_proposal(proposal=proposal, user=request.user, reason=request.POST.get("reason", ""))
-        messages.success(request, _("Đã trả lại đề nghị cho đơn vị."))
     except services.AwardError as error:
-        messages.error(request, str(error))
+        status = 400 if not (request.POST.get("reason") or "").strip() else 409
+        return _refused(request, pk, str(error), status=status, reason_form=form)
+    messages.success(request, _("Đã trả lại đề nghị cho đơn vị."))
     return proposal_redirect(proposal)
 
 
@@ -343,13 +419,14 @@ def proposal_forward(request, pk: int):
         raise PermissionDenied
     form = ForwardForm(request.POST, plan=proposal.plan)
     if not form.is_valid():
-        messages.error(request, _("Phải chọn một phiên họp đang chuẩn bị."))
-        return proposal_redirect(proposal)
+        return _refused(
+            request, pk, _("Phải chọn một phiên họp đang chuẩn bị."), status=400, forward_form=form
+        )
     try:
         services.forward_proposal(proposal=proposal, session=form.cleaned_data["session"], user=request.user)
-        messages.success(request, _("Đã chuyển đề nghị vào chương trình phiên họp."))
     except services.AwardError as error:
-        messages.error(request, str(error))
+        return _refused(request, pk, str(error), forward_form=form)
+    messages.success(request, _("Đã chuyển đề nghị vào chương trình phiên họp."))
     return proposal_redirect(proposal)
 
 
@@ -360,7 +437,7 @@ def proposal_withdraw(request, pk: int):
         raise PermissionDenied
     try:
         services.withdraw_from_agenda(proposal=proposal, user=request.user)
-        messages.success(request, _("Đã rút đề nghị khỏi chương trình phiên họp."))
     except services.AwardError as error:
-        messages.error(request, str(error))
+        return _refused(request, pk, str(error))
+    messages.success(request, _("Đã rút đề nghị khỏi chương trình phiên họp."))
     return proposal_redirect(proposal)
