@@ -410,6 +410,13 @@ def test_the_office_posts_records_a_comment_and_its_answer_through_the_pages(cli
     assert (
         "nằm ngoài thời gian công khai" in response.content.decode() and PostingComment.objects.count() == 1
     )
+    # Refused, the comment form answers again with what was typed (issue 14, item 10).
+    assert response.status_code == 409 and response.redirect_chain == []
+    assert "Quá hạn.</textarea>" in response.content.decode()
+    response = client.post(
+        reverse("awards-posting-response", args=[posting.pk, comment.pk]), {"response": " "}
+    )
+    assert response.status_code == 400 and 'data-testid="unanswered"' in response.content.decode()
     client.post(
         reverse("awards-posting-response", args=[posting.pk, comment.pk]),
         {"response": "Đã kiểm tra, không lấn."},

@@ -110,7 +110,12 @@ def posting_create(request):
 
 
 def posting_detail(request, pk: int):
-    posting = _posting_file(request, pk)
+    return _posting_page(request, _posting_file(request, pk))
+
+
+def _posting_page(request, posting: Posting, *, status: int = 200, comment_form=None, response_form=None):
+    """The posting's management page. A refused comment or answer passes its bound form back, so that
+    what was typed stays in its boxes under the reason (issue 14); response_form is (comment pk, form)."""
     user = request.user
     today = timezone.localdate()
     rows = posting_rows(posting)
@@ -144,8 +149,12 @@ def posting_detail(request, pk: int):
             "comments": [
                 {
                     "comment": c,
-                    "form": CommentResponseForm(
-                        auto_id=f"id_response_{c.pk}_%s", initial={"response": c.response}
+                    "form": (
+                        response_form[1]
+                        if response_form and response_form[0] == c.pk
+                        else CommentResponseForm(
+                            auto_id=f"id_response_{c.pk}_%s", initial={"response": c.response}
+                        )
                     )
                     if can_manage
                     else None,
@@ -154,13 +163,13 @@ def posting_detail(request, pk: int):
             ],
             "open_count": sum(1 for c in comments if not c.answered),
             "can_manage": can_manage,
-            "comment_form": PostingCommentForm(
-                posting=posting, initial={"received_on": min(today, posting.ends_on)}
-            )
+            "comment_form": comment_form
+            or PostingCommentForm(posting=posting, initial={"received_on": min(today, posting.ends_on)})
             if can_manage
             else None,
             "history": history,
         },
+        status=status,
     )
 
 
@@ -188,7 +197,7 @@ def posting_comment(request, pk: int):
     form = PostingCommentForm(request.POST, posting=posting)
     if not form.is_valid():
         messages.error(request, _("Phải ghi ngày nhận và nội dung ý kiến hợp lệ."))
-        return _posting_url(posting)
+        return _posting_page(request, posting, status=400, comment_form=form)
     data = form.cleaned_data
     try:
         services.record_posting_comment(
@@ -200,9 +209,11 @@ def posting_comment(request, pk: int):
             household=data.get("household"),
             text=data["text"],
         )
-        messages.success(request, _("Đã ghi nhận ý kiến. Ghi cách giải quyết trước khi quyết định."))
     except services.AwardError as error:
+        # Refused now (the posting moved on, a name no longer on the list): the form again, as typed.
         messages.error(request, str(error))
+        return _posting_page(request, get_posting(request, pk), status=409, comment_form=form)
+    messages.success(request, _("Đã ghi nhận ý kiến. Ghi cách giải quyết trước khi quyết định."))
     return _posting_url(posting)
 
 
@@ -210,15 +221,16 @@ def posting_comment(request, pk: int):
 def posting_response(request, pk: int, comment_pk: int):
     posting = _managed_posting(request, pk)
     comment = get_object_or_404(posting.comments, pk=comment_pk)
-    form = CommentResponseForm(request.POST)
+    form = CommentResponseForm(request.POST, auto_id=f"id_response_{comment.pk}_%s")
     if not form.is_valid():
         messages.error(request, _("Phải ghi cách giải quyết ý kiến."))
-        return _posting_url(posting)
+        return _posting_page(request, posting, status=400, response_form=(comment.pk, form))
     try:
         services.record_comment_response(
             comment=comment, user=request.user, response=form.cleaned_data["response"]
         )
-        messages.success(request, _("Đã ghi cách giải quyết ý kiến."))
     except services.AwardError as error:
         messages.error(request, str(error))
+        return _posting_page(request, get_posting(request, pk), status=409, response_form=(comment.pk, form))
+    messages.success(request, _("Đã ghi cách giải quyết ý kiến."))
     return _posting_url(posting)
