@@ -302,3 +302,20 @@ def test_a_ballot_runs_the_same_statements_whatever_the_choice(seven):
     assert shapes[0] == shapes[1] == shapes[2]
     item = AgendaItem.objects.get(proposal=ldtt)
     assert (item.agree, item.disagree, item.abstain) == (1, 1, 1)
+
+
+def test_refused_session_forms_answer_the_page_again(client, seven):
+    """Issue 14, item 10: a new session without a date keeps the typed name (400); an attendance list
+    posted after voting opened answers the session page with the reason (409), the list unchanged."""
+    session, members, _ldtt, _tdp = seven
+    client.force_login(office_user())
+    response = client.post(
+        reverse("awards-session-create"), {"name": "Phiên họp bổ sung tháng Giêng", "held_on": ""}
+    )
+    assert response.status_code == 400
+    assert 'value="Phiên họp bổ sung tháng Giêng"' in response.content.decode()
+    voting.open_voting(session=session, user=office_user())
+    present = [str(row.member_id) for row in session.attendance.all()]
+    response = client.post(reverse("awards-session-attendance", args=[session.pk]), {"present": present})
+    assert response.status_code == 409 and 'data-testid="quorum"' in response.content.decode()
+    assert session.attendance.filter(present=True).count() == 4

@@ -3,7 +3,7 @@ paper and closing the vote."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +27,11 @@ def session_list(request):
     require_role(request)
     if not permissions.can_view_sessions(request.user):
         raise PermissionDenied
-    plan = award_plan(request)
+    return _session_list_page(request, award_plan(request))
+
+
+def _session_list_page(request, plan, *, form=None, status: int = 200):
+    """The sessions of the year; a refused new session passes its bound form back (what was typed kept)."""
     council = Council.objects.filter(is_active=True).first()
     members = list(council.members.filter(is_active=True).select_related("user")) if council else []
     sessions = list(
@@ -42,13 +46,15 @@ def session_list(request):
             "members": members,
             "sessions": sessions,
             "can_manage": permissions.can_manage_sessions(request.user) and council is not None,
-            "form": SessionForm(
+            "form": form
+            or SessionForm(
                 initial={
                     "name": f"Phiên họp xét khen thưởng tổng kết năm {plan.year}",
                     "held_on": timezone.localdate(),
                 }
             ),
         },
+        status=status,
     )
 
 
@@ -62,20 +68,23 @@ def session_create(request):
     form = SessionForm(request.POST)
     if council is None or not form.is_valid():
         messages.error(request, _("Chưa tạo được phiên họp: kiểm tra tên và ngày họp."))
-        return redirect("awards-sessions")
+        return _session_list_page(request, plan, form=form, status=400)
     try:
         session = voting.create_session(council=council, plan=plan, user=request.user, **form.cleaned_data)
-        messages.success(
-            request, _("Đã tạo phiên họp. Chuyển đề nghị vào chương trình và điểm danh thành viên.")
-        )
-        return session_redirect(session)
     except services.AwardError as error:
         messages.error(request, str(error))
-        return redirect("awards-sessions")
+        return _session_list_page(request, plan, form=form, status=409)
+    messages.success(request, _("Đã tạo phiên họp. Chuyển đề nghị vào chương trình và điểm danh thành viên."))
+    return session_redirect(session)
 
 
 def session_detail(request, pk: int):
-    session = get_session(request, pk)
+    return _session_page(request, get_session(request, pk))
+
+
+def _session_page(request, session, *, attendance_form=None, status: int = 200):
+    """The session page; a refused attendance list passes its bound form back (the ticks kept). A
+    refused ballot is never answered with its choices (secret ballot): it goes back to the page."""
     user = request.user
     view = session_view(session)
     row = voting.member_row(session, user) if permissions.can_vote(user, session) else None
@@ -107,7 +116,7 @@ def session_detail(request, pk: int):
             )
             if session.status == CouncilSession.Status.OPEN
             else [],
-            "attendance_form": AttendanceForm(rows=view.attendance),
+            "attendance_form": attendance_form or AttendanceForm(rows=view.attendance),
             "quorum_needed": voting.quorum_needed(
                 members=len(view.attendance),
                 numerator=session.quorum_numerator,
@@ -135,6 +144,7 @@ def session_detail(request, pk: int):
                 initial={"signed_on": timezone.localdate(), "issuer": session.council.higher_authority},
             ),
         },
+        status=status,
     )
 
 
@@ -152,16 +162,18 @@ def session_attendance(request, pk: int):
     form = AttendanceForm(request.POST, rows=view.attendance)
     if not form.is_valid():
         messages.error(request, _("Danh sách có mặt không hợp lệ."))
-        return session_redirect(session)
+        return _session_page(request, session, attendance_form=form, status=400)
     try:
         voting.set_attendance(
             session=session,
             user=request.user,
             present_member_ids={int(v) for v in form.cleaned_data["present"]},
         )
-        messages.success(request, _("Đã ghi danh sách thành viên có mặt."))
     except services.AwardError as error:
+        # Refused now (voting opened meanwhile): the page, read afresh, with the ticks as he left them.
         messages.error(request, str(error))
+        return _session_page(request, get_session(request, pk), attendance_form=form, status=409)
+    messages.success(request, _("Đã ghi danh sách thành viên có mặt."))
     return session_redirect(session)
 
 
