@@ -100,16 +100,19 @@ MATRIX = [
     # TDP-01's pledge is acknowledged in the demo: nobody changes it until the office reopens it.
     ("POST", "pledge-detail", [2024, "TDP-01"], row(403, other_leader=404)),
     ("POST", "pledge-detail", [2024, "TDP-07"], row(403, other_leader=404, leader=404, official=404)),
-    ("POST", "pledge-acknowledge", [2024, "TDP-01"], OFFICE_STEP_SCOPED),
-    ("POST", "pledge-return", [2024, "TDP-01"], OFFICE_STEP_SCOPED),
-    ("POST", "pledge-reopen", [2024, "TDP-01"], OFFICE_STEP_SCOPED),
+    # Past the permission check the office's empty posts are refused with the page answered again:
+    # TDP-01's pledge is no longer waiting (409), a return or reopen without its reason is 400.
+    ("POST", "pledge-acknowledge", [2024, "TDP-01"], OFFICE_STEP_SCOPED | {"office": 409}),
+    ("POST", "pledge-return", [2024, "TDP-01"], OFFICE_STEP_SCOPED | {"office": 400}),
+    ("POST", "pledge-reopen", [2024, "TDP-01"], OFFICE_STEP_SCOPED | {"office": 400}),
     ("GET", "covenant-list", [], EVERYONE),
     ("GET", "covenant-create", [], row(200, leadership=403, council=403, admin=403)),
     ("GET", "covenant-detail", [1], EVERYONE),
     ("GET", "covenant-detail", [999], row(404)),
     ("GET", "covenant-pdf", [1], EVERYONE),
     # TDP-01 leads the demo covenant: its leader and the official serving it may manage it.
-    ("POST", "covenant-open", [1], row(403, leader=302, official=302, office=302)),
+    # Already open for confirmation: refused, the page answered again with the reason (409).
+    ("POST", "covenant-open", [1], row(403, leader=409, official=409, office=409)),
     ("POST", "covenant-confirm", [1], row(404)),
     ("POST", "set-language", [], row(400, norole=400)),  # an empty post names no language
     ("GET", "set-language", [], row(405, norole=405)),
