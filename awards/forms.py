@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Unit
-from phominh.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
+from phominh.fields import AsciiIntegerField, SafeModelChoiceField, SafeModelMultipleChoiceField
 
 from .models import CouncilSession, Household, Proposal, Title
 from .services import TITLE_FIELDS
@@ -25,7 +25,7 @@ class ProposalForm(forms.Form):
     achievements = forms.CharField(
         label=_("Tóm tắt thành tích"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = AsciiIntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, units, lock_unit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +80,7 @@ class AchievementReportForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Để trống: ngày in báo cáo."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = AsciiIntegerField(widget=forms.HiddenInput, required=False)
 
 
 class EvidenceForm(forms.Form):
@@ -221,7 +221,7 @@ class PostingForm(forms.Form):
     posted_on = forms.DateField(
         label=_("Ngày niêm yết"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
     )
-    days = forms.IntegerField(label=_("Số ngày công khai"), min_value=1, max_value=60, initial=10)
+    days = AsciiIntegerField(label=_("Số ngày công khai"), min_value=1, max_value=60, initial=10)
     number = forms.CharField(
         label=_("Số thông báo"),
         max_length=40,
@@ -321,4 +321,4 @@ class CertificateLayoutForm(forms.Form):
         help_text=_("Số dương: xuống dưới."),
     )
     blank_mode = forms.BooleanField(label=_("In trên phôi in sẵn (chỉ in phần chữ thay đổi)"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = AsciiIntegerField(widget=forms.HiddenInput, required=False)

@@ -81,3 +81,25 @@ def test_the_registry_year_filter_ignores_other_scripts_digits(client, demo, mak
         response = client.get(reverse("awards-registry"), {"nam": text})
         assert response.status_code == 200 and response.context["filters"]["year"] is None, text
     assert client.get(reverse("awards-registry"), {"nam": "2024"}).context["filters"]["year"] == 2024
+
+
+@pytest.mark.django_db
+def test_a_proposal_version_in_other_digits_is_not_taken(client, demo, make_user):
+    from awards import services
+
+    leader = make_user("group_leader", units=[unit("TDP-01")])
+    proposal = services.create_proposal(
+        plan=demo,
+        unit=unit("TDP-01"),
+        title=title("GDVH"),
+        user=leader,
+        nominee_name="Huỳnh Văn Một",
+        achievements="Gia đình gương mẫu.",
+    )
+    client.force_login(leader)
+    for text in foreign(proposal.version):
+        data = {"title": title("GDVH").pk, "nominee_name": "Huỳnh Văn Hai", "nominee_position": ""}
+        data |= {"achievements": "Gia đình gương mẫu.", "version": text}
+        assert client.post(reverse("awards-proposal-edit", args=[proposal.pk]), data).status_code == 200, text
+    proposal.refresh_from_db()
+    assert proposal.nominee_name == "Huỳnh Văn Một"
