@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, OrderBy
 from django.utils.translation import gettext_lazy as _
 
+from .law import LegalText, TitleAuthority
 from .models import (
     AgendaItem,
     AwardRecord,
@@ -234,6 +235,21 @@ class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["number", "kind", "status", "signed_on", "subject", "issuer", "session", "corrects"]
     list_filter = ["kind", "status", "plan"]
     list_select_related = ["session", "corrects"]
+
+
+@admin.register(LegalText)
+class LegalTextAdmin(ReadOnlyAdmin):
+    """Edited and confirmed by the office on /khen-thuong/van-ban-phap-luat/, where every change is logged."""
+
+    list_display = ["number", "kind", "signed_on", "in_force_from", "in_force_until", "confirmed"]
+    list_filter = ["kind", "role", "confirmed"]
+
+
+@admin.register(TitleAuthority)
+class TitleAuthorityAdmin(ReadOnlyAdmin):
+    list_display = ["title", "valid_from", "valid_until", "decider", "ward_decides", "confirmed"]
+    list_filter = ["valid_from", "confirmed"]
+    list_select_related = ["title"]
 
 
 @admin.register(Posting)

@@ -7,7 +7,8 @@
 - the notice (THÔNG BÁO) that posts a list of proposals publicly before the decision.
 
 Each builds the `document` header object that templates/pdf/base.html expects and the rows to print
-from the same session view the session page shows.
+from the same session view the session page shows. What each cites and who decides are read from the
+law in force on the document's own date (awards.law), never written in a template.
 """
 
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from django.utils import timezone
 
 from indicators.templatetags.vn import person_name
 
+from . import services
+from .law import LegalText, authority_for, law_in_force
 from .models import CouncilSession, Decision, Posting, Proposal, Title
 from .selectors import SessionView, session_view
 from .services import passed_proposals
@@ -36,6 +39,32 @@ class Document:
     signer_mandate: str = ""
     signer_title: str = ""
     signer_name: str = ""
+
+
+def citations(*, on: date, role: str | None = None) -> list[str]:
+    """What a document dated `on` cites ("Luật Thi đua, khen thưởng số 06/2022/QH15 ngày …")."""
+    return [text.citation for text in law_in_force(on=on, role=role)]
+
+
+def deciders(titles, *, on: date, ward: bool) -> list[str]:
+    """Who decides these titles on `on` (the ward chairman, or the higher level the letter goes to)."""
+    found = []
+    for title in titles:
+        authority = authority_for(title, on=on)
+        if authority and authority.ward_decides == ward and authority.decider not in found:
+            found.append(authority.decider)
+    return found
+
+
+def spelled_out(authority: str) -> str:
+    """ "Chủ tịch UBND phường Phổ Minh" as a document's heading or addressee writes it: "Ủy ban nhân dân"."""
+    return authority.replace("UBND", "Ủy ban nhân dân")
+
+
+def session_day(session: CouncilSession, signed_on: date | None) -> date:
+    """A session's decision or letter is judged on its signing date; a draft without one on the
+    meeting's date (the law that applied when the council voted)."""
+    return signed_on or session.held_on
 
 
 @dataclass
@@ -105,8 +134,9 @@ def minutes_context(session: CouncilSession) -> dict:
             numerator=session.quorum_numerator,
             denominator=session.quorum_denominator,
         ),
-        "opened_at": timezone.localtime(session.opened_at) if session.opened_at else None,
-        "closed_at": timezone.localtime(session.closed_at) if session.closed_at else None,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "emulation_law": citations(on=session.held_on, role=LegalText.Role.EMULATION),
         "data_note": _data_note(session),
     }
 
@@ -118,35 +148,38 @@ def _titled_groups(proposals: list[Proposal]) -> list[tuple]:
     return list(groups.items())
 
 
-def decision_context(session: CouncilSession) -> dict:
-    """The ward chairman's decision: recorded (with its number and date) or a draft to sign."""
-    plan = session.plan
-    decision = session.decisions.filter(kind=Decision.Kind.WARD).first()
-    if decision:
-        proposals = [
-            r.proposal
-            for r in decision.records.select_related(
-                "proposal__title", "proposal__unit", "proposal__plan"
-            ).order_by("title__order", "unit__order", "nominee_name")
-        ]
+def decision_context(session: CouncilSession | None = None, *, decision: Decision | None = None) -> dict:
+    """The ward chairman's decision: a session's (recorded or still to draft) or one without a session
+    (a one-off award, a title with no council vote); signed with its number and date, or a draft."""
+    if decision is None:
+        decision = session.decisions.filter(kind=Decision.Kind.WARD).first()
+    session = decision.session if decision else session
+    plan = decision.plan if decision else session.plan
+    signed_on = decision.signed_on if decision else None
+    if decision and decision.corrects_id:
+        proposals = []
+    elif decision:
+        proposals = list(decision.proposals.select_related("title", "unit", "plan"))
+        proposals.sort(key=lambda p: (p.title.order, p.unit.order, p.nominee_name, p.pk))
     else:
         proposals = passed_proposals(session, ward=True)
+    if session is not None:
+        on = session_day(session, signed_on)
+    else:
+        on = signed_on or timezone.localdate()
+    groups = _titled_groups(proposals)
+    decider = services.ward_decider(plan=plan, titles=[t for t, _ in groups], on=on)
+    subject = decision.subject if decision and decision.subject else ""
     document = Document(
         document_type="QUYẾT ĐỊNH",
-        title=f"Về việc khen thưởng tổng kết phong trào thi đua năm {plan.year}",
-        number=decision.number if decision else "\u00a0" * 8 + "/QĐ-UBND",
-        issued_on=decision.signed_on if decision else None,
+        title=subject or f"Về việc khen thưởng tổng kết phong trào thi đua năm {plan.year}",
+        number=decision.number if decision and decision.number else "\u00a0" * 8 + "/QĐ-UBND",
+        issued_on=signed_on,
         issuer=plan.issuer,
         place=plan.place,
-        recipient_lines=[
-            "- Như Điều 3;",
-            "- Hội đồng TĐKT thị xã (b/c);",
-            "- TT. ĐU, HĐND phường;",
-            "- CT, PCT UBND phường;",
-            "- Lưu: VT, VP-TK.",
-        ],
+        recipient_lines=(decision.recipient_lines() if decision else services.WARD_RECIPIENTS.splitlines()),
         signer_mandate="",
-        signer_title="CHỦ TỊCH",
+        signer_title=plan.signer_title,
         signer_name=decision.signer_name if decision and decision.signer_name else plan.signer_name,
     )
     return {
@@ -154,10 +187,17 @@ def decision_context(session: CouncilSession) -> dict:
         "decision": decision,
         "session": session,
         "plan": plan,
-        "groups": _titled_groups(proposals),
+        "groups": groups,
         "proposals": proposals,
         "year": plan.year,
-        "draft_year": timezone.localdate().year,
+        "draft_year": on.year,
+        "decider": decider,
+        "decider_heading": spelled_out(decider).upper(),
+        "law_day": on,
+        "mandate_law": citations(on=on, role=LegalText.Role.MANDATE),
+        "emulation_law": citations(on=on, role=LegalText.Role.EMULATION),
+        "corrects": decision.corrects if decision and decision.corrects_id else None,
+        "changes": decision.changes if decision else {},
     }
 
 
@@ -167,39 +207,38 @@ def letter_context(session: CouncilSession) -> dict:
     plan = session.plan
     letter = session.decisions.filter(kind=Decision.Kind.LETTER).first()
     proposals = list(
-        Proposal.objects.filter(letter=letter).select_related("title", "unit", "plan", "agenda_item")
+        letter.proposals.select_related("title", "unit", "plan", "agenda_item")
         if letter
         else passed_proposals(session, ward=False)
     )
+    on = session_day(session, letter.signed_on if letter else None)
     proposals.sort(key=lambda p: (p.title.order, p.unit.order, p.nominee_name))
     rows = {r.proposal.pk: r for r in result_rows(view)}
     document = Document(
         document_type="TỜ TRÌNH",
         title=f"Về việc đề nghị công nhận danh hiệu thi đua, khen thưởng năm {plan.year}",
-        number=letter.number if letter else "\u00a0" * 8 + "/TTr-UBND",
+        number=letter.number if letter and letter.number else "\u00a0" * 8 + "/TTr-UBND",
         issued_on=letter.signed_on if letter else None,
         issuer=plan.issuer,
         place=plan.place,
-        recipient_lines=[
-            "- Như trên;",
-            "- Hội đồng TĐKT thị xã;",
-            "- Phòng Nội vụ thị xã;",
-            "- Lưu: VT, VP-TK.",
-        ],
-        signer_mandate="TM. ỦY BAN NHÂN DÂN",
-        signer_title="CHỦ TỊCH",
+        recipient_lines=letter.recipient_lines() if letter else services.LETTER_RECIPIENTS.splitlines(),
+        signer_mandate=plan.signer_mandate,
+        signer_title=plan.signer_title,
         signer_name=letter.signer_name if letter and letter.signer_name else plan.signer_name,
     )
+    titles = list(dict.fromkeys(p.title for p in proposals))
     return {
         "document": document,
         "letter": letter,
         "session": session,
         "plan": plan,
-        "addressee": session.council.higher_authority,
+        "addressee": ", ".join(spelled_out(d) for d in deciders(titles, on=on, ward=False))
+        or session.council.higher_authority,
         "rows": [rows[p.pk] for p in proposals if p.pk in rows],
         "groups": _titled_groups(proposals),
         "year": plan.year,
-        "draft_year": timezone.localdate().year,
+        "draft_year": on.year,
+        "emulation_law": citations(on=on, role=LegalText.Role.EMULATION),
     }
 
 
@@ -242,12 +281,13 @@ def posting_notice_context(posting: Posting) -> dict:
             "- CT, PCT UBND phường;",
             "- Lưu: VT, VP-TK.",
         ],
-        signer_mandate="TM. ỦY BAN NHÂN DÂN",
-        signer_title="CHỦ TỊCH",
+        signer_mandate=plan.signer_mandate,
+        signer_title=plan.signer_title,
         signer_name=plan.signer_name,
     )
     return {
         "document": document,
+        "emulation_law": citations(on=posting.posted_on, role=LegalText.Role.EMULATION),
         "posting": posting,
         "plan": plan,
         "rows": posting_rows(posting),

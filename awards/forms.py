@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Unit
 from phominh.fields import AsciiIntegerField, SafeModelChoiceField, SafeModelMultipleChoiceField
 
+from .law import AUTHORITY_FIELDS, LEGAL_TEXT_FIELDS, LegalText, TitleAuthority
 from .models import CouncilSession, Household, Proposal, Title
 from .services import TITLE_FIELDS
 from .voting import CHOICES
@@ -125,9 +126,30 @@ class SessionForm(forms.Form):
     held_on = forms.DateField(
         label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    starts_at = forms.TimeField(
+        label=_("Giờ bắt đầu"),
+        required=False,
+        widget=forms.TimeInput(
+            attrs={"type": "time", "class": "form-control form-control-sm"}, format="%H:%M"
+        ),
+    )
+    ends_at = forms.TimeField(
+        label=_("Giờ kết thúc"),
+        required=False,
+        widget=forms.TimeInput(
+            attrs={"type": "time", "class": "form-control form-control-sm"}, format="%H:%M"
+        ),
+    )
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
     minutes_number = forms.CharField(label=_("Số biên bản"), max_length=40, required=False)
     secretary_name = forms.CharField(label=_("Thư ký phiên họp"), max_length=120, required=False)
+
+
+class MeetingHoursForm(forms.Form):
+    """The meeting's start and end as the minutes print them, entered by the office."""
+
+    starts_at = SessionForm.base_fields["starts_at"]
+    ends_at = SessionForm.base_fields["ends_at"]
 
 
 class AttendanceForm(forms.Form):
@@ -322,3 +344,92 @@ class CertificateLayoutForm(forms.Form):
     )
     blank_mode = forms.BooleanField(label=_("In trên phôi in sẵn (chỉ in phần chữ thay đổi)"), required=False)
     version = AsciiIntegerField(widget=forms.HiddenInput, required=False)
+
+
+def _date_widget():
+    return forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
+
+
+class LegalTextForm(forms.ModelForm):
+    """A legal text the documents cite while it is in force (awards.law.LegalText)."""
+
+    version = AsciiIntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = LegalText
+        fields = [*LEGAL_TEXT_FIELDS, "confirmed"]
+        widgets = {
+            "signed_on": _date_widget(),
+            "in_force_from": _date_widget(),
+            "in_force_until": _date_widget(),
+            "title": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class TitleAuthorityForm(forms.ModelForm):
+    """Who decides a title in a period, and on which basis (awards.law.TitleAuthority)."""
+
+    version = AsciiIntegerField(widget=forms.HiddenInput, required=False)
+    title = SafeModelChoiceField(label=_("Danh hiệu"), queryset=Title.objects.all())
+    basis = SafeModelMultipleChoiceField(
+        label=_("Căn cứ"),
+        queryset=LegalText.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = TitleAuthority
+        fields = [*AUTHORITY_FIELDS, "basis", "confirmed"]
+        widgets = {"valid_from": _date_widget(), "valid_until": _date_widget()}
+
+
+class OneOffDecisionForm(forms.Form):
+    """A decision without a council session: its own subject (khen thưởng đột xuất, chuyên đề) and the
+    proposals the office found eligible; for titles with no council vote the subject may stay empty."""
+
+    subject = forms.CharField(
+        label=_("Trích yếu"),
+        max_length=400,
+        required=False,
+        help_text=_(
+            "Ví dụ: Về việc khen thưởng đột xuất … Để trống với danh hiệu không qua Hội đồng biểu quyết."
+        ),
+    )
+    proposals = SafeModelMultipleChoiceField(
+        label=_("Trường hợp được khen thưởng"),
+        queryset=Proposal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].queryset = proposals
+        self.fields["proposals"].label_from_instance = lambda p: f"{p.title} — {p.nominee} ({p.unit})"
+
+
+class DraftDecisionForm(forms.Form):
+    """The number, date, subject and recipients of a draft, correctable until it is signed."""
+
+    version = AsciiIntegerField(widget=forms.HiddenInput)
+    number = forms.CharField(label=_("Số, ký hiệu"), max_length=40, required=False)
+    signed_on = forms.DateField(label=_("Ngày ký"), required=False, widget=_date_widget())
+    subject = forms.CharField(label=_("Trích yếu"), max_length=400, required=False)
+    recipients = forms.CharField(
+        label=_("Nơi nhận"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mỗi dòng một nơi nhận."),
+    )
+
+
+class CorrectionForm(forms.Form):
+    """A correcting decision for a signed one: its own number and date, and what it corrects."""
+
+    number = forms.CharField(label=_("Số, ký hiệu của quyết định đính chính"), max_length=40, required=False)
+    signed_on = forms.DateField(
+        label=_("Ngày ký quyết định đính chính"), required=False, widget=_date_widget()
+    )
+    new_number = forms.CharField(label=_("Số, ký hiệu đúng"), max_length=40, required=False)
+    new_signed_on = forms.DateField(label=_("Ngày ký đúng"), required=False, widget=_date_widget())
+    new_subject = forms.CharField(label=_("Trích yếu đúng"), max_length=400, required=False)

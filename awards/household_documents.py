@@ -6,9 +6,11 @@ họp bình xét) with the list of households that qualified and of those that d
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .documents import Document
+from .documents import Document, citations, spelled_out
 from .households import review_summary
+from .law import LegalText
 from .models import Household, HouseholdReview
+from .services import ward_decider
 
 
 def minutes_context(review: HouseholdReview) -> dict:
@@ -53,6 +55,8 @@ def decision_context(decision) -> dict:
     plan = decision.plan
     groups = annex(decision)
     reviews = list(decision.household_reviews.select_related("unit").order_by("unit__order", "unit__name"))
+    on = decision.signed_on or timezone.localdate()
+    decider = ward_decider(plan=plan, titles=[r.title for r in reviews[:1]], on=on)
     document = Document(
         document_type="QUYẾT ĐỊNH",
         title=decision.subject,
@@ -74,6 +78,10 @@ def decision_context(decision) -> dict:
         "groups": groups,
         "total": sum(len(rows) for _unit, rows in groups),
         "draft_year": timezone.localdate().year,
+        # What it cites and who decides: the law in force on its date (a draft: today), awards.law.
+        "mandate_law": citations(on=on, role=LegalText.Role.MANDATE),
+        "emulation_law": citations(on=on, role=LegalText.Role.EMULATION),
+        "decider_heading": spelled_out(decider).upper(),
     }
 
 

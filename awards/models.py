@@ -32,13 +32,20 @@ class Title(models.Model):
         RESIDENTIAL_GROUP = "residential_group", _("Tổ dân phố")
 
     class DecidedBy(models.TextChoices):
+        """A fallback only: who decides on a date is the law's data (awards.law.authority_for)."""
+
         WARD_CHAIRMAN = "ward", _("Chủ tịch UBND phường")
-        DISTRICT_CHAIRMAN = "district", _("Chủ tịch UBND cấp huyện (phường đề nghị)")
+        DISTRICT_CHAIRMAN = "district", _("Cấp trên (phường đề nghị)")
 
     code = models.CharField(_("mã"), max_length=20, unique=True)
     name = models.CharField(_("tên danh hiệu"), max_length=160)
     for_whom = models.CharField(_("đối tượng"), max_length=20, choices=ForWhom.choices)
-    decided_by = models.CharField(_("thẩm quyền quyết định"), max_length=10, choices=DecidedBy.choices)
+    decided_by = models.CharField(
+        _("thẩm quyền quyết định (dự phòng)"),
+        max_length=10,
+        choices=DecidedBy.choices,
+        help_text=_("Chỉ dùng khi chưa có thẩm quyền theo thời kỳ trong trang Văn bản pháp luật."),
+    )
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
     criteria = models.TextField(_("tiêu chuẩn"), blank=True, help_text=_("Mỗi dòng một tiêu chí."))
     requires_pledge = models.BooleanField(_("phải đăng ký thi đua"), default=True)
@@ -588,6 +595,9 @@ class CouncilSession(models.Model):
     plan = models.ForeignKey("campaigns.Plan", on_delete=models.PROTECT, related_name="council_sessions")
     name = models.CharField(_("tên phiên họp"), max_length=200)
     held_on = models.DateField(_("ngày họp"))
+    # The meeting's hours as the office records them for the minutes (not the moment a button was clicked).
+    starts_at = models.TimeField(_("giờ bắt đầu họp"), null=True, blank=True)
+    ends_at = models.TimeField(_("giờ kết thúc họp"), null=True, blank=True)
     place = models.CharField(_("địa điểm"), max_length=200, default="Hội trường UBND phường Phổ Minh")
     minutes_number = models.CharField(_("số biên bản"), max_length=40, blank=True)
     secretary_name = models.CharField(_("thư ký phiên họp"), max_length=120, blank=True)
@@ -620,6 +630,10 @@ class CouncilSession(models.Model):
             models.CheckConstraint(
                 condition=Q(quorum_numerator__gte=1, quorum_numerator__lte=F("quorum_denominator")),
                 name="session_quorum_fraction",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_it_starts",
             ),
         ]
 
@@ -1044,3 +1058,8 @@ class HouseholdAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} — {_('đạt') if self.qualified else _('không đạt')}"
+
+
+# The law by date (legal texts, who decides each title when) lives in its own module, read by every
+# generated document; imported here so that Django registers its models with the app.
+from .law import LegalText, TitleAuthority  # noqa: E402, F401

@@ -153,6 +153,17 @@ def can_record_higher_decision(user) -> bool:
     return role_of(user) in {Role.LEADERSHIP, Role.OFFICE}
 
 
+def can_view_law(user) -> bool:
+    """The law's data (texts in force, who decides what): those who see the council's sessions (the
+    office, the leadership, the council, the administrator)."""
+    return can_view_sessions(user)
+
+
+def can_edit_law(user) -> bool:
+    """Only the office edits, adds and confirms the legal texts and the deciding rules."""
+    return role_of(user) == Role.OFFICE
+
+
 def can_edit_titles(user) -> bool:
     return role_of(user) == Role.OFFICE
 

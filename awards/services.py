@@ -23,6 +23,7 @@ from indicators.models import Unit
 
 from . import evidence as evidence_files
 from . import permissions
+from .law import authority_for, ward_decides
 from .models import (
     AgendaItem,
     AwardRecord,
@@ -407,15 +408,33 @@ def withdraw_from_agenda(*, proposal: Proposal, user) -> Proposal:
         return proposal
 
 
-def passed_proposals(session: CouncilSession, *, ward: bool) -> list[Proposal]:
-    """The proposals the session passed, for the titles the ward decides (ward=True) or a higher level."""
-    return [
-        item.proposal
-        for item in session.agenda.filter(passed=True)
+def passed_proposals(session: CouncilSession, *, ward: bool, on: date | None = None) -> list[Proposal]:
+    """The proposals the session passed, for the titles the ward decides (ward=True) or a higher level,
+    as the law in force on `on` (the document's date; the meeting's by default) assigns them."""
+    on = on or session.held_on
+    decides: dict[int, bool] = {}  # one look-up of the law per title, not per proposal
+    found = []
+    for item in (
+        session.agenda.filter(passed=True)
         .select_related("proposal__title", "proposal__unit", "proposal__plan")
         .order_by("proposal__title__order", "proposal__unit__order", "order")
-        if item.proposal.title.decided_by_ward == ward
-    ]
+    ):
+        title = item.proposal.title
+        if title.pk not in decides:
+            decides[title.pk] = ward_decides(title, on=on)
+        if decides[title.pk] == ward:
+            found.append(item.proposal)
+    return found
+
+
+def ward_decider(*, plan, titles, on: date) -> str:
+    """Who signs the ward's decision on `on`, from the law's data ("Chủ tịch UBND phường Phổ Minh");
+    the plan's issuer when no rule is recorded for these titles."""
+    for title in titles:
+        found = authority_for(title, on=on)
+        if found and found.ward_decides:
+            return found.decider
+    return f"Chủ tịch {plan.issuer}"
 
 
 def decision_blockers(proposals: list[Proposal], *, on: date | None = None) -> list[str]:
@@ -766,8 +785,23 @@ def _require_draft(decision: Decision, version: int | None) -> None:
         raise ConflictError(_("Người khác vừa sửa dự thảo này; hãy tải lại trang."))
 
 
-def _decidable_without_session(proposals: list[Proposal], *, plan, one_off: bool) -> None:
+def _decidable_without_session(proposals: list[Proposal], *, plan, one_off: bool, on: date) -> None:
+    """Without a council session the ward decides only what the office found eligible, for titles it
+    decides itself on `on`; and, unless it is a one-off award with its own subject, only titles whose
+    procedure has no council vote (Gia đình văn hóa)."""
     for p in proposals:
+        found = authority_for(p.title, on=on)
+        if not ward_decides(p.title, on=on):
+            raise AwardError(
+                _("“%(title)s” không thuộc thẩm quyền quyết định của phường.") % {"title": p.title.name}
+            )
+        if not one_off and (found is None or found.requires_council_vote):
+            raise AwardError(
+                _(
+                    "“%(title)s” phải qua Hội đồng biểu quyết; quyết định không qua phiên họp phải có trích yếu riêng (khen thưởng đột xuất, chuyên đề)."
+                )
+                % {"title": p.title.name}
+            )
         if p.plan_id != plan.pk:
             raise AwardError(
                 _("%(who)s không thuộc kế hoạch năm %(year)d.") % {"who": _who(p), "year": plan.year}
@@ -811,7 +845,9 @@ def draft_decision(
                 raise AwardError(_("Quyết định khen thưởng của phiên họp này đã được ghi nhận."))
             plan = session.plan
             proposals = [
-                p for p in passed_proposals(session, ward=True) if p.status == Proposal.Status.PASSED
+                p
+                for p in passed_proposals(session, ward=True, on=signed_on)
+                if p.status == Proposal.Status.PASSED
             ]
             if not proposals:
                 raise AwardError(_("Không có đề nghị nào thuộc thẩm quyền của phường được thông qua."))
@@ -823,7 +859,9 @@ def draft_decision(
             )
             if not proposals:
                 raise AwardError(_("Quyết định phải có ít nhất một trường hợp được khen thưởng."))
-            _decidable_without_session(proposals, plan=plan, one_off=bool(subject))
+            _decidable_without_session(
+                proposals, plan=plan, one_off=bool(subject), on=signed_on or timezone.localdate()
+            )
         decision = Decision.objects.create(
             plan=plan,
             session=session,
@@ -831,7 +869,11 @@ def draft_decision(
             number=number,
             signed_on=signed_on,
             subject=subject,
-            issuer=_("Chủ tịch UBND phường Phổ Minh"),
+            issuer=ward_decider(
+                plan=plan,
+                titles=[p.title for p in proposals],
+                on=signed_on or (session.held_on if session else timezone.localdate()),
+            ),
             signer_name=plan.signer_name,
             recipients=WARD_RECIPIENTS if recipients is None else recipients.strip(),
             recorded_by=user,
@@ -912,6 +954,22 @@ def _apply_correction(correction: Decision, user) -> None:
     )
 
 
+def _authority_blockers(decision: Decision, proposals: list[Proposal]) -> list[str]:
+    """On its signing date, the ward decides every title of its decision and none of its letter's."""
+    if decision.kind == Decision.Kind.HIGHER:
+        return []
+    ward = decision.kind == Decision.Kind.WARD
+    wrong = sorted({p.title.name for p in proposals if ward_decides(p.title, on=decision.signed_on) != ward})
+    if not wrong:
+        return []
+    message = (
+        _("Ngày %(day)s, “%(titles)s” không thuộc thẩm quyền quyết định của phường.")
+        if ward
+        else _("Ngày %(day)s, “%(titles)s” thuộc thẩm quyền quyết định của phường, không trình cấp trên.")
+    )
+    return [message % {"day": _day(decision.signed_on), "titles": "”, “".join(wrong)}]
+
+
 def sign_decision(*, decision: Decision, user, version: int | None = None) -> Decision:
     """The chairman signs a draft: its number and date must be there and valid, nothing may block the
     award; the awarded enter the registry (a letter sends its proposals up). Locked afterwards."""
@@ -941,7 +999,9 @@ def sign_decision(*, decision: Decision, user, version: int | None = None) -> De
                 raise AwardError(
                     _("Trạng thái đã thay đổi: %(list)s.") % {"list": ", ".join(_who(p) for p in stale)}
                 )
-            problems = decision_blockers(proposals, on=_decision_day(decision.signed_on))
+            problems = _authority_blockers(decision, proposals) + decision_blockers(
+                proposals, on=_decision_day(decision.signed_on)
+            )
             problems += household_decisions.decision_blockers(decision, on=_decision_day(decision.signed_on))
             if problems:
                 verb = (
@@ -954,7 +1014,14 @@ def sign_decision(*, decision: Decision, user, version: int | None = None) -> De
         decision.signed_by = user
         decision.signed_at = timezone.now()
         decision.version += 1
-        decision.save(update_fields=["status", "signed_by", "signed_at", "version"])
+        fields = ["status", "signed_by", "signed_at", "version"]
+        if decision.kind == Decision.Kind.WARD and decision.corrects_id is None:
+            # Who decides is the law's on the signing date, which may differ from the draft's.
+            decision.issuer = ward_decider(
+                plan=decision.plan, titles=[p.title for p in proposals], on=decision.signed_on
+            )
+            fields.append("issuer")
+        decision.save(update_fields=fields)
         if decision.corrects_id:
             _apply_correction(decision, user)
         elif decision.kind == Decision.Kind.LETTER:
@@ -1064,7 +1131,11 @@ def draft_letter(
             raise AwardError(_("Tờ trình của phiên họp này đã được ghi nhận."))
         if (number or "").strip():
             number = check_number(plan=session.plan, kind=Decision.Kind.LETTER, number=number)
-        proposals = [p for p in passed_proposals(session, ward=False) if p.status == Proposal.Status.PASSED]
+        proposals = [
+            p
+            for p in passed_proposals(session, ward=False, on=signed_on)
+            if p.status == Proposal.Status.PASSED
+        ]
         if not proposals:
             raise AwardError(_("Không có đề nghị nào cần trình cấp trên."))
         letter = Decision.objects.create(

@@ -6,6 +6,7 @@ from .views import (
     decisions,
     documents,
     households,
+    law,
     postings,
     proposals,
     sessions,
@@ -18,6 +19,7 @@ posting = "khen-thuong/cong-khai/<int:pk>/"
 group = "khen-thuong/ho-gia-dinh/<str:code>/"
 review = "khen-thuong/binh-xet/<int:pk>/"
 household_decision = "khen-thuong/gia-dinh-van-hoa/quyet-dinh/<int:pk>/"
+decision = "khen-thuong/quyet-dinh/<int:pk>/"
 urlpatterns = [
     path("khen-thuong/", proposals.index, name="awards-index"),
     path("khen-thuong/xuat-excel/", proposals.export_proposals, name="awards-export"),
@@ -44,10 +46,12 @@ urlpatterns = [
     path("khen-thuong/phien-hop/moi/", sessions.session_create, name="awards-session-create"),
     path(session, sessions.session_detail, name="awards-session"),
     path(session + "diem-danh/", sessions.session_attendance, name="awards-session-attendance"),
+    path(session + "gio-hop/", sessions.session_hours, name="awards-session-hours"),
     path(session + "bat-dau/", sessions.session_open, name="awards-session-open"),
     path(session + "bo-phieu/", sessions.session_vote, name="awards-session-vote"),
     path(session + "ket-thuc/", sessions.session_close, name="awards-session-close"),
     path(session + "quyet-dinh/", decisions.session_decide, name="awards-session-decide"),
+    path(session + "du-thao-quyet-dinh/", decisions.session_draft, name="awards-session-draft"),
     path(session + "to-trinh/", decisions.session_letter, name="awards-session-letter"),
     path(session + "quyet-dinh-cap-tren/", decisions.session_higher, name="awards-session-higher"),
     path(session + "bien-ban.pdf", documents.session_minutes_pdf, name="awards-minutes-pdf"),
@@ -64,6 +68,13 @@ urlpatterns = [
         postings.posting_response,
         name="awards-posting-response",
     ),
+    path("khen-thuong/quyet-dinh/", decisions.decision_list, name="awards-decisions"),
+    path("khen-thuong/quyet-dinh/moi/", decisions.decision_create, name="awards-decision-create"),
+    path(decision, decisions.decision_detail, name="awards-decision"),
+    path(decision + "sua/", decisions.decision_edit, name="awards-decision-edit"),
+    path(decision + "ky/", decisions.decision_sign, name="awards-decision-sign"),
+    path(decision + "dinh-chinh/", decisions.decision_correct, name="awards-decision-correct"),
+    path(decision + "quyet-dinh.pdf", decisions.decision_pdf, name="awards-decision-document"),
     path("khen-thuong/so-khen-thuong/", decisions.registry, name="awards-registry"),
     path("khen-thuong/so-khen-thuong/xuat-excel/", decisions.registry_export, name="awards-registry-export"),
     path(
@@ -84,6 +95,22 @@ urlpatterns = [
     path("khen-thuong/giay-khen/cach-in/", certificates.certificate_layout, name="awards-certificate-layout"),
     path("xac-minh/<str:token>/", certificates.verify, name="awards-verify"),
     path("khen-thuong/don-vi/<str:code>/", decisions.unit_history, name="awards-unit"),
+    path("khen-thuong/van-ban-phap-luat/", law.law_list, name="awards-law"),
+    path("khen-thuong/van-ban-phap-luat/van-ban/moi/", law.text_edit, name="awards-law-text-create"),
+    path("khen-thuong/van-ban-phap-luat/van-ban/<int:pk>/", law.text_edit, name="awards-law-text"),
+    path(
+        "khen-thuong/van-ban-phap-luat/tham-quyen/moi/",
+        law.authority_edit,
+        name="awards-law-authority-create",
+    ),
+    path(
+        "khen-thuong/van-ban-phap-luat/tham-quyen/<int:pk>/", law.authority_edit, name="awards-law-authority"
+    ),
+    path(
+        "khen-thuong/van-ban-phap-luat/<str:kind>/<int:pk>/xac-nhan/",
+        law.law_confirm,
+        name="awards-law-confirm",
+    ),
     path("khen-thuong/danh-hieu/", titles.title_list, name="awards-titles"),
     path("khen-thuong/danh-hieu/<int:pk>/sua/", titles.title_edit, name="awards-title-edit"),
     path("khen-thuong/ho-gia-dinh/", households.group_list, name="awards-household-groups"),

@@ -136,9 +136,12 @@ def create_session(
     place: str = "",
     minutes_number: str = "",
     secretary_name: str = "",
+    starts_at=None,
+    ends_at=None,
 ) -> CouncilSession:
     """A planned session listing every active member of the council, nobody marked present yet."""
     _require_manager(user)
+    _check_hours(starts_at, ends_at)
     if not council.is_active:
         raise AwardError(_("Hội đồng này không còn hoạt động."))
     with transaction.atomic():
@@ -150,6 +153,8 @@ def create_session(
             place=place.strip() or CouncilSession._meta.get_field("place").default,
             minutes_number=minutes_number.strip(),
             secretary_name=secretary_name.strip(),
+            starts_at=starts_at,
+            ends_at=ends_at,
             quorum_numerator=council.quorum_numerator,
             quorum_denominator=council.quorum_denominator,
             created_by=user,
@@ -160,6 +165,31 @@ def create_session(
         )
         _notify_members(session)
         return session
+
+
+def _check_hours(starts_at, ends_at) -> None:
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise AwardError(_("Giờ kết thúc họp phải sau giờ bắt đầu."))
+
+
+def set_meeting_hours(*, session: CouncilSession, user, starts_at, ends_at) -> CouncilSession:
+    """The office records when the meeting began and ended, as the minutes print them (the moment the
+    vote was opened or closed in the portal is kept apart, in opened_at and closed_at)."""
+    _require_manager(user)
+    _check_hours(starts_at, ends_at)
+    with transaction.atomic():
+        session = CouncilSession.objects.select_for_update().get(pk=session.pk)
+        before = {"starts_at": _hour(session.starts_at), "ends_at": _hour(session.ends_at)}
+        after = {"starts_at": _hour(starts_at), "ends_at": _hour(ends_at)}
+        if before != after:
+            session.starts_at, session.ends_at = starts_at, ends_at
+            session.save(update_fields=["starts_at", "ends_at"])
+            log_action(session, "awards.session.hours_set", user, {"old": before, "new": after})
+        return session
+
+
+def _hour(value) -> str:
+    return value.strftime("%H:%M") if value else ""
 
 
 def _notify_members(session: CouncilSession) -> None:

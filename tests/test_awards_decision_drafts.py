@@ -2,10 +2,13 @@
 draft, locked after signing, corrected by a correcting decision; decisions without a council session
 (one-off awards, titles with no council vote), several per plan; the registry written at signing."""
 
+import io
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from pypdf import PdfReader
 
 from awards import services
 from awards.models import AwardRecord, Decision, Proposal
@@ -20,6 +23,11 @@ DAY = date(2024, 12, 27)
 
 def chairman():
     return get_user_model().objects.get(username="chutich")
+
+
+def pdf_text(response) -> str:
+    assert response["Content-Type"] == "application/pdf"
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
 
 
 def one_off(plan, *names, subject="Về việc khen thưởng đột xuất gương người tốt việc tốt"):
@@ -137,3 +145,76 @@ def test_a_decision_without_a_session_takes_only_what_the_office_found_eligible(
     someone = get_user_model().objects.get(username="canbo")
     with pytest.raises(AwardError, match="Văn phòng"):
         services.draft_decision(plan=plan, user=someone, proposals=[p], subject="Đột xuất")
+
+
+def test_the_decision_pages_draft_correct_sign_and_print(client, plan):
+    a = checked_proposal(plan, unit_code="TDP-03", title_code="GK-CT", name="Đỗ Văn Dũng Cảm")
+    client.force_login(office_user())
+    page = client.get(reverse("awards-decisions")).content.decode()
+    assert 'data-testid="one-off-form"' in page and "Đỗ Văn Dũng Cảm" in page
+    response = client.post(
+        reverse("awards-decision-create"),
+        {"subject": "Về việc khen thưởng đột xuất thành tích cứu người", "proposals": [a.pk]},
+    )
+    decision = Decision.objects.get(proposals=a)
+    assert response["Location"] == reverse("awards-decision", args=[decision.pk])
+    edit = reverse("awards-decision-edit", args=[decision.pk])
+    client.post(edit, {"version": decision.version, "number": "2024-99", "signed_on": "2024-09-02"})
+    decision.refresh_from_db()
+    assert decision.number == "" and decision.signed_on is None  # refused whole: the number is off-pattern
+    client.post(
+        edit,
+        {
+            "version": decision.version,
+            "number": "45/QĐ-UBND",
+            "signed_on": "2024-09-02",
+            "subject": decision.subject,
+        },
+    )
+    decision.refresh_from_db()
+    assert (decision.number, decision.signed_on) == ("45/QĐ-UBND", date(2024, 9, 2))
+    assert client.post(reverse("awards-decision-sign", args=[decision.pk])).status_code == 403
+    client.force_login(chairman())
+    client.post(reverse("awards-decision-sign", args=[decision.pk]))
+    decision.refresh_from_db()
+    assert decision.is_signed and AwardRecord.objects.get(proposal=a).decision_number == "45/QĐ-UBND"
+    text = pdf_text(client.get(reverse("awards-decision-document", args=[decision.pk])))
+    assert "Số: 45/QĐ-UBND" in text and "Về việc khen thưởng đột xuất thành tích cứu người" in text
+    assert "Đỗ Văn Dũng Cảm" in text and "ngày 02 tháng 9 năm 2024" in text
+    # Signed: the page offers a correction, not an edit; a correction is a decision of its own.
+    page = client.get(reverse("awards-decision", args=[decision.pk])).content.decode()
+    assert 'data-testid="draft-form"' not in page and 'data-testid="correction-form"' in page
+    client.post(
+        reverse("awards-decision-correct", args=[decision.pk]),
+        {"number": "50/QĐ-UBND", "signed_on": "2024-09-10", "new_number": "", "new_signed_on": "2024-09-03"},
+    )
+    correction = Decision.objects.get(corrects=decision)
+    client.post(reverse("awards-decision-sign", args=[correction.pk]))
+    assert AwardRecord.objects.get(proposal=a).decided_on == date(2024, 9, 3)
+    correction_text = pdf_text(client.get(reverse("awards-decision-document", args=[correction.pk])))
+    assert "Đính chính Quyết định số 45/QĐ-UBND" in correction_text and "03/09/2024" in correction_text
+
+
+def test_the_office_drafts_a_sessions_decision_and_the_chairman_signs_it(client, plan):
+    from .test_awards_decisions import closed_with
+
+    good = checked_proposal(plan, unit_code="TC-KT", title_code="LDTT", name="Võ Thị Dự Thảo")
+    session = closed_with(plan, [good])
+    client.force_login(office_user())
+    assert (
+        'data-testid="draft-decision"'
+        in client.get(reverse("awards-session", args=[session.pk])).content.decode()
+    )
+    response = client.post(reverse("awards-session-draft", args=[session.pk]))
+    decision = Decision.objects.get(session=session)
+    assert response["Location"] == reverse("awards-decision", args=[decision.pk])
+    assert decision.status == Decision.Status.DRAFT and list(decision.proposals.all()) == [good]
+    assert not AwardRecord.objects.filter(proposal=good).exists()
+    page = client.get(reverse("awards-session", args=[session.pk])).content.decode()
+    assert 'data-testid="decision-draft"' in page and 'data-testid="decide-box"' not in page
+    services.update_draft(
+        decision=decision, user=office_user(), number="60/QĐ-UBND", signed_on=date(2024, 12, 28)
+    )
+    client.force_login(chairman())
+    client.post(reverse("awards-decision-sign", args=[decision.pk]))
+    assert AwardRecord.objects.get(proposal=good).decision_number == "60/QĐ-UBND"

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from awards import services, voting
+from awards.law import LegalText, TitleAuthority
 from awards.models import AwardRecord, Decision, Proposal
 from awards.registry import next_register_number
 
@@ -103,6 +104,7 @@ MATRIX = [
     ("POST", "awards-session-close", ["planned"], MANAGE),
     ("POST", "awards-session-decide", ["closed"], DECIDE),
     ("POST", "awards-session-letter", ["closed"], DECIDE),
+    ("POST", "awards-session-draft", ["closed"], row(403, office=302, leadership=302)),
     ("POST", "awards-session-higher", ["closed"], row(403, office=302, leadership=302)),
     ("GET", "awards-minutes-pdf", ["closed"], SESSIONS),
     ("GET", "awards-decision-pdf", ["closed"], SESSIONS),
@@ -144,6 +146,22 @@ MATRIX = [
     ("POST", "awards-decision-certificates", ["decision"], row(403, office=302, leadership=302)),
     ("GET", "awards-certificate-layout", [], row(403, office=200)),
     ("GET", "awards-verify", ["token"], row(200, anon=200, norole=200)),
+    ("POST", "awards-session-hours", ["planned"], MANAGE),
+    # The law as data: the office edits and confirms; those who see the sessions read.
+    ("GET", "awards-law", [], SESSIONS),
+    ("GET", "awards-law-text-create", [], row(403, office=200)),
+    ("GET", "awards-law-text", ["text"], row(403, office=200)),
+    ("GET", "awards-law-authority-create", [], row(403, office=200)),
+    ("GET", "awards-law-authority", ["authority"], row(403, office=200)),
+    ("POST", "awards-law-confirm", ["van-ban", "text"], row(403, office=302)),
+    # Decisions of their own (drafts, one-off awards, corrections).
+    ("GET", "awards-decisions", [], SESSIONS),
+    ("POST", "awards-decision-create", [], row(403, office=302, leadership=302)),
+    ("GET", "awards-decision", ["draft_decision"], SESSIONS),
+    ("POST", "awards-decision-edit", ["draft_decision"], row(403, office=302, leadership=302)),
+    ("POST", "awards-decision-sign", ["draft_decision"], DECIDE),
+    ("POST", "awards-decision-correct", ["draft_decision"], row(403, office=302, leadership=302)),
+    ("GET", "awards-decision-document", ["draft_decision"], SESSIONS),
 ]
 
 
@@ -243,6 +261,15 @@ def world(plan, make_user, settings, tmp_path):
         "planned": planned.pk,
         "unit": "TDP-01",
         "title": title("CSTDCS").pk,
+        "text": LegalText.objects.get(number="152/2025/NĐ-CP").pk,
+        "authority": TitleAuthority.objects.filter(confirmed=False).first().pk,
+        "van-ban": "van-ban",
+        "draft_decision": services.draft_decision(
+            plan=plan,
+            user=people["office"],
+            proposals=[checked_proposal(plan, unit_code="TC-KT", title_code="GK-CT", name="Khen Đột Xuất")],
+            subject="Về việc khen thưởng đột xuất",
+        ).pk,
     }
     return people, objects
 

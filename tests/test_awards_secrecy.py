@@ -191,8 +191,9 @@ def _awards_admins():
     return [(m, a) for m, a in admin.site._registry.items() if m._meta.app_label == "awards"]
 
 
-def _path_to_tally(model, depth: int = 3) -> str | None:
-    """The shortest chain of relations from `model` to AgendaItem.agree, as an admin lookup."""
+def _path_to_tally(model, depth: int = 4) -> str | None:
+    """The shortest chain of relations from `model` to AgendaItem.agree, as an admin lookup (the law's
+    legal texts are four relations away: authorities → title → proposals → agenda_item)."""
     queue, seen = [(model, "")], {model}
     while queue:
         current, prefix = queue.pop(0)

@@ -14,6 +14,7 @@ from ..forms import (
     BallotForm,
     DecisionForm,
     HigherDecisionForm,
+    MeetingHoursForm,
     SessionForm,
 )
 from ..models import Council, CouncilSession, Decision, Proposal
@@ -117,12 +118,16 @@ def _session_page(request, session, *, attendance_form=None, status: int = 200):
             if session.status == CouncilSession.Status.OPEN
             else [],
             "attendance_form": attendance_form or AttendanceForm(rows=view.attendance),
+            "hours_form": MeetingHoursForm(
+                initial={"starts_at": session.starts_at, "ends_at": session.ends_at}
+            ),
             "quorum_needed": voting.quorum_needed(
                 members=len(view.attendance),
                 numerator=session.quorum_numerator,
                 denominator=session.quorum_denominator,
             ),
             "can_decide": permissions.can_decide(user) and closed,
+            "can_draft": permissions.can_draft_decisions(user) and closed,
             "ward_passed": ward,
             "higher_passed": higher,
             # What would stop the decision (a quota exceeded, a prerequisite not obtained), shown before trying.
@@ -174,6 +179,22 @@ def session_attendance(request, pk: int):
         messages.error(request, str(error))
         return _session_page(request, get_session(request, pk), attendance_form=form, status=409)
     messages.success(request, _("Đã ghi danh sách thành viên có mặt."))
+    return session_redirect(session)
+
+
+@require_POST
+def session_hours(request, pk: int):
+    """The office records the meeting's start and end for the minutes."""
+    session = _manager_session(request, pk)
+    form = MeetingHoursForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Giờ họp không hợp lệ (ví dụ 14:00)."))
+        return session_redirect(session)
+    try:
+        voting.set_meeting_hours(session=session, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Đã ghi giờ họp."))
+    except services.AwardError as error:
+        messages.error(request, str(error))
     return session_redirect(session)
 
 
