@@ -83,12 +83,19 @@ class UploadGuardMiddleware:
 LOGIN_AT = "phominh_login_at"
 
 
+def stamp_login(sender, request, user, **kwargs):
+    """Receiver of `user_logged_in` (connected in IndicatorsConfig.ready): the login time goes into the
+    session as it is created, so the first request after a login does not write the session again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT] = timezone.now().timestamp()
+
+
 class AbsoluteSessionLimitMiddleware:
     """End a session SESSION_COOKIE_AGE after the login, however busy it has been.
 
     Django's expiry slides: each change of the session pushes it forward, so a session in steady use
-    would never end. The login time is kept in the session (stamped on the response to the request
-    that logged in; a session from before this middleware is stamped when first seen) and, once the
+    would never end. The login time is kept in the session (stamped at login by `stamp_login`; a
+    session from before this middleware is stamped when first seen) and, once the
     limit has passed, the user is signed out and sent to the login page with a message.
     """
 
@@ -103,10 +110,7 @@ class AbsoluteSessionLimitMiddleware:
                 request.session[LOGIN_AT] = timezone.now().timestamp()
             elif timezone.now().timestamp() - login_at >= settings.SESSION_COOKIE_AGE:
                 return self._expire(request)
-        response = self.get_response(request)
-        if not was_signed_in and request.user.is_authenticated:
-            request.session[LOGIN_AT] = timezone.now().timestamp()
-        return response
+        return self.get_response(request)
 
     @staticmethod
     def _expire(request):
