@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .law import LegalText, TitleAuthority
 from .models import (
+    AchievementReport,
     AgendaItem,
     AwardRecord,
     BallotCast,
@@ -343,3 +344,11 @@ class HouseholdAssessmentAdmin(ReadOnlyAdmin):
     list_display = ["household", "review", "qualified", "reason"]
     list_filter = ["qualified"]
     list_select_related = ["household", "review__unit", "review__plan"]
+
+
+@admin.register(AchievementReport)
+class AchievementReportAdmin(ReadOnlyAdmin):
+    """Written by the proposal's unit on its own page (versioned, audited); read-only here."""
+
+    list_display = ["proposal", "head_name", "reported_on", "version"]
+    list_select_related = ["proposal__unit", "proposal__title"]

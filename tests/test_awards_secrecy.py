@@ -227,7 +227,11 @@ def test_the_admin_refuses_every_filter_on_the_running_tally(client, open_sessio
             assert client.get(url, query).status_code == 400, query
     for model, _model_admin in _awards_admins():
         path = _path_to_tally(model)
-        assert path is not None, model
+        if path is None:
+            # No chain of relations at all leads to the agenda (the certificates' print layout): such an
+            # admin has nothing to filter the tally by.
+            assert _path_to_tally(model, depth=12) is None, model
+            continue
         for lookup, value in [("", "1"), ("__gte", "1")]:
             response = client.get(_changelist(model), {path + lookup: value})
             assert response.status_code == 400, (model, path + lookup)
