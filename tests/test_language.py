@@ -273,7 +273,7 @@ def test_makemessages_finds_no_new_string(tmp_path):
     ignore = shutil.ignore_patterns(
         "__pycache__", "*.pyc", *MAKEMESSAGES_IGNORES, "media", "db.sqlite3", "*.mo"
     )
-    for name in ("awards", "campaigns", "indicators", "phominh", "templates", "locale"):
+    for name in ("awards", "campaigns", "indicators", "jobs", "phominh", "templates", "locale"):
         shutil.copytree(ROOT / name, copy / name, ignore=ignore)
     shutil.copy2(ROOT / "manage.py", copy / "manage.py")
     command = [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete"]
