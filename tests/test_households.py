@@ -224,3 +224,25 @@ def test_the_demo_set_up_fills_every_groups_register(demo, monkeypatch):
     again = households_for(group("TDP-03"), 1)[0]
     assert (first.head_name, first.address) == (again.head_name, again.address)
     assert first.address.endswith(", Tổ dân phố 3, phường Phổ Minh")
+
+
+def test_the_minutes_are_corrected_with_a_version_and_locked_once_closed(demo):
+    households = register(n=1)
+    review = meeting(demo)
+    leader = user("totruong1")
+    hh.update_review(
+        review=review, user=leader, data={"attendance": 52, "held_on": date(2024, 11, 21)}, version=0
+    )
+    review.refresh_from_db()
+    assert (review.attendance, review.held_on, review.version) == (52, date(2024, 11, 21), 1)
+    with pytest.raises(ConflictError):
+        hh.update_review(review=review, user=leader, data={"attendance": 60}, version=0)
+    with pytest.raises(AwardError):  # another group's leader
+        hh.update_review(review=review, user=user("totruong2"), data={"attendance": 60}, version=1)
+    pks = [h.pk for h in households]
+    hh.save_results(review=review, user=leader, shown=pks, qualified=set(pks), reasons={}, version=1)
+    hh.finish_review(review=review, user=leader, version=2)
+    with pytest.raises(AwardError, match="đã chốt"):
+        hh.update_review(review=review, user=leader, data={"attendance": 60}, version=3)
+    changed = ActionLog.objects.get(action="awards.household_review.changed")
+    assert changed.data["changes"]["attendance"] == {"old": "48", "new": "52"}
