@@ -27,6 +27,7 @@ from indicators.progress import UnitRow, latest_quarter_with_data, quarter_text,
 from indicators.rollup import rollup
 
 from .eligibility import nominee_history, unit_pledge
+from .law import LegalText, authority_for, law_in_force
 from .models import AchievementReport, AwardRecord, EvidenceFile, Proposal, Title
 from .permissions import EDITABLE
 from .services import AwardError, ConflictError
@@ -34,26 +35,32 @@ from .services import AwardError, ConflictError
 NARRATIVE_FIELDS = ("situation", "achievements", "measures", "direction")
 REPORT_FIELDS = (*NARRATIVE_FIELDS, "head_name", "head_position", "reported_on")
 
-# From this date Nghị định 152/2025/NĐ-CP details the Law on Emulation and Commendation (DOMAIN.md §4b).
-DECREE_152_FROM = date(2025, 7, 1)
-
 
 def needs_report(proposal: Proposal) -> bool:
     return proposal.title.requires_achievement_report
 
 
 def form_basis(*, title: Title, on: date) -> str:
-    """The legal text whose form the report follows, as in force on the report's date.
-
-    The one place the report cites the law, until the portal carries the law as data (issue 15 item 1):
-    the residential group's report is Mẫu số 05 of Nghị định 86/2023/NĐ-CP; the others follow the
-    decree that details the Law on its date (98/2023 until 30/06/2025, 152/2025 from 01/07/2025).
-    """
+    """The legal text whose form the report follows, read from the law data in force on the report's date
+    (awards/law.py): the residential group's report is Mẫu số 05 of the decree whose subject names its
+    title (Nghị định 86/2023/NĐ-CP in the shipped data); the others follow the first decree of the
+    title's basis on that date (the one detailing the Law: 98/2023 until 30/06/2025, then 152/2025)."""
+    authority = authority_for(title, on=on)
+    texts = list(authority.row.basis.all()) if authority and authority.row else []
+    texts = [t for t in texts if t.in_force_on(on)] or law_in_force(on=on, role=LegalText.Role.EMULATION)
+    decrees = sorted((t for t in texts if t.kind == LegalText.Kind.DECREE), key=lambda t: (t.order, t.pk))
+    if not decrees:
+        return ""
     if title.for_whom == Title.ForWhom.RESIDENTIAL_GROUP:
-        return "Mẫu số 05 ban hành kèm theo Nghị định số 86/2023/NĐ-CP ngày 07/12/2023 của Chính phủ"
-    if on >= DECREE_152_FROM:
-        return "Theo mẫu ban hành kèm theo Nghị định số 152/2025/NĐ-CP của Chính phủ"
-    return "Theo mẫu ban hành kèm theo Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ"
+        named = [t for t in decrees if title.name.lower() in t.title.lower()]
+        decree = named[0] if named else decrees[-1]
+        return f"Mẫu số 05 ban hành kèm theo {_short_citation(decree)}"
+    return f"Theo mẫu ban hành kèm theo {_short_citation(decrees[0])}"
+
+
+def _short_citation(text: LegalText) -> str:
+    """ "Nghị định số 86/2023/NĐ-CP ngày 07/12/2023 của Chính phủ"."""
+    return f"{text.get_kind_display()} số {text.number} ngày {text.signed_on:%d/%m/%Y} của {text.issuer}"
 
 
 def report_heading(proposal: Proposal) -> str:

@@ -28,6 +28,7 @@ from campaigns.models import Plan
 from jobs.builders import JobError
 from phominh.pdf import pdf_filename, render_pdf
 
+from .law import authority_for
 from .models import AwardRecord, CertificateLayout, Decision
 
 PART_SIZE = 50
@@ -50,12 +51,11 @@ class Certificate:
 
 
 def legal_basis_for(record: AwardRecord) -> str:
-    """The legal basis printed on a certificate: the title's own, as the office keeps it.
-
-    Hook for the law-by-date data of issue 15 item 1: once the texts in force on a date are data, this
-    is the one place that should read them (for `record.decided_on`).
-    """
-    return record.title.legal_basis
+    """The legal basis printed on a certificate: the deciding rule of its title on the decision's date
+    (awards/law.py, e.g. "khoản 3 Điều 80 Luật Thi đua, khen thưởng"); the title's own text stands in
+    where the office recorded no rule for that date."""
+    authority = authority_for(record.title, on=record.decided_on)
+    return (authority.basis_text if authority else "") or record.title.legal_basis
 
 
 def verify_url(record: AwardRecord) -> str:

@@ -150,6 +150,19 @@ def test_form_basis_follows_the_law_in_force_on_the_reports_date(demo):
     assert "152/2025/NĐ-CP" in form_basis(title=collective, on=date(2026, 1, 15))
     group = Title.objects.get(code="TDPVH")
     assert "Mẫu số 05" in form_basis(title=group, on=date(2026, 1, 15))
+    assert "86/2023/NĐ-CP" in form_basis(title=group, on=date(2026, 1, 15))
+
+
+def test_form_basis_is_read_from_the_law_data_not_written_in_code(demo):
+    """The office corrects a decree's number on its law page: the report cites the correction."""
+    from awards.law import LegalText
+
+    LegalText.objects.filter(number="152/2025/NĐ-CP").update(number="152/2025/NĐ-CP-sửa")
+    LegalText.objects.filter(number="86/2023/NĐ-CP").update(signed_on=date(2023, 12, 8))
+    collective = Title.objects.get(code="TTLDTT")
+    assert "152/2025/NĐ-CP-sửa" in form_basis(title=collective, on=date(2026, 1, 15))
+    group = Title.objects.get(code="TDPVH")
+    assert "ngày 08/12/2023" in form_basis(title=group, on=date(2026, 1, 15))
 
 
 def test_titles_that_need_a_report(demo):
