@@ -224,6 +224,12 @@ def test_the_demo_set_up_fills_every_groups_register(demo, monkeypatch):
     again = households_for(group("TDP-03"), 1)[0]
     assert (first.head_name, first.address) == (again.head_name, again.address)
     assert first.address.endswith(", Tổ dân phố 3, phường Phổ Minh")
+    # The demo's registry rows (a fixture) get their register numbers, as certificates print them.
+    from awards.models import AwardRecord
+
+    assert (
+        AwardRecord.objects.exists() and not AwardRecord.objects.filter(register_number__isnull=True).exists()
+    )
 
 
 def test_the_minutes_are_corrected_with_a_version_and_locked_once_closed(demo):

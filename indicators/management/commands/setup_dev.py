@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from awards.demo_households import load_demo_register
+from awards.models import AwardRecord
+from awards.registry import number_unnumbered
 from campaigns.models import Plan, PledgeWindow
 from indicators import services
 from indicators.models import ReportingPeriod, Target
@@ -52,6 +54,9 @@ class Command(BaseCommand):
                 reason="Minh họa: lúa, ngô thu hoạch hai vụ (Đông Xuân trong quý II, Hè Thu trong quý III).",
             )
         households = load_demo_register()
+        # The demo's registry rows come from a fixture: give them their register numbers (số vào sổ).
+        for year in AwardRecord.objects.values_list("year", flat=True).distinct():
+            number_unnumbered(year)
         self.stdout.write(self.style.SUCCESS("Đã nạp Kế hoạch 05/KH-UBND năm 2024 và bộ dữ liệu minh họa."))
         self.stdout.write(
             f"Sổ hộ gia đình của các tổ dân phố (minh họa): {households:,} hộ.".replace(",", ".")
