@@ -12,11 +12,13 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.audit import log_action
 
 from . import permissions
+from .law import council_vote_required
 from .models import AwardRecord, Decision, Household, HouseholdReview, PostingComment
 from .registry import next_register_number
 from .services import WARD_RECIPIENTS, AwardError, check_number
@@ -64,6 +66,12 @@ def review_blockers(reviews, *, on: date) -> list[str]:
     return problems
 
 
+def _council_vote_message(title) -> str:
+    return _(
+        "Danh hiệu %(title)s phải qua Hội đồng Thi đua - Khen thưởng xét, không quyết định trực tiếp."
+    ) % {"title": title}
+
+
 def default_subject(title, year: int) -> str:
     return _("Về việc công nhận danh hiệu “%(title)s” năm %(year)s") % {"title": title.name, "year": year}
 
@@ -97,13 +105,8 @@ def draft_household_decision(
         if len(titles) != 1:
             raise AwardError(_("Một quyết định chỉ công nhận một danh hiệu."))
         title = titles.pop()
-        if title.council_vote:
-            raise AwardError(
-                _(
-                    "Danh hiệu %(title)s phải qua Hội đồng Thi đua - Khen thưởng xét, không quyết định trực tiếp."
-                )
-                % {"title": title}
-            )
+        if council_vote_required(title, on=signed_on or timezone.localdate()):
+            raise AwardError(_council_vote_message(title))
         decision = Decision.objects.create(
             plan=plan,
             kind=Decision.Kind.WARD,
@@ -126,8 +129,16 @@ def draft_household_decision(
 
 
 def decision_blockers(decision: Decision, *, on: date) -> list[str]:
-    """For `services.sign_decision`: the postings of the decision's groups must be over on `on`."""
-    return review_blockers(list(decision.household_reviews.select_related("unit")), on=on)
+    """For `services.sign_decision` (and the draft's page): the procedure of the title on the signing
+    date (`on` while the draft has none) must have no council vote (the law by date, awards/law.py),
+    and the postings of the decision's groups must be over on `on`."""
+    reviews = list(decision.household_reviews.select_related("unit", "title"))
+    problems = [
+        _council_vote_message(title)
+        for title in {r.title for r in reviews}
+        if council_vote_required(title, on=decision.signed_on or on)
+    ]
+    return problems + review_blockers(reviews, on=on)
 
 
 def record_households(decision: Decision) -> int:

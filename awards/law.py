@@ -193,6 +193,14 @@ def authority_for(title, *, on: date) -> Authority | None:
     return None
 
 
+def council_vote_required(title, *, on: date) -> bool:
+    """Whether the procedure of `title` on `on` has the council's vote (the law data's rule for the
+    date). With no rule recorded for the date the vote is required: a gap in the data never lets the
+    ward decide without the council."""
+    found = authority_for(title, on=on)
+    return True if found is None else found.requires_council_vote
+
+
 def ward_decides(title, *, on: date) -> bool:
     """Whether the ward chairman decides `title` himself on `on` (else the ward proposes it upward).
 

@@ -57,14 +57,6 @@ class Title(models.Model):
             "ý kiến nhận được phải có cách giải quyết trước khi quyết định hoặc trình cấp trên."
         ),
     )
-    council_vote = models.BooleanField(
-        _("xét qua Hội đồng Thi đua - Khen thưởng"),
-        default=True,
-        help_text=_(
-            "Tắt với danh hiệu mà trình tự không có bước Hội đồng bỏ phiếu, ví dụ Gia đình văn hóa: tổ dân "
-            "phố họp bình xét, niêm yết công khai, Chủ tịch UBND phường quyết định (Nghị định 86/2023/NĐ-CP)."
-        ),
-    )
     requires_pledge_kept = models.BooleanField(
         _("phải hoàn thành chỉ tiêu đã đăng ký"),
         default=True,

@@ -23,7 +23,7 @@ from indicators.models import Unit
 
 from . import evidence as evidence_files
 from . import permissions
-from .law import authority_for, ward_decides
+from .law import authority_for, council_vote_required, ward_decides
 from .models import (
     AgendaItem,
     AwardRecord,
@@ -66,7 +66,6 @@ TITLE_FIELDS = [
     "requires_pledge_kept",
     "requires_posting",
     "requires_achievement_report",
-    "council_vote",
     "prerequisite",
     "earlier_title",
     "earlier_years",
@@ -790,12 +789,11 @@ def _decidable_without_session(proposals: list[Proposal], *, plan, one_off: bool
     decides itself on `on`; and, unless it is a one-off award with its own subject, only titles whose
     procedure has no council vote (Gia đình văn hóa)."""
     for p in proposals:
-        found = authority_for(p.title, on=on)
         if not ward_decides(p.title, on=on):
             raise AwardError(
                 _("“%(title)s” không thuộc thẩm quyền quyết định của phường.") % {"title": p.title.name}
             )
-        if not one_off and (found is None or found.requires_council_vote):
+        if not one_off and council_vote_required(p.title, on=on):
             raise AwardError(
                 _(
                     "“%(title)s” phải qua Hội đồng biểu quyết; quyết định không qua phiên họp phải có trích yếu riêng (khen thưởng đột xuất, chuyên đề)."

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from awards import household_decisions as hd
 from awards import households as hh
 from awards import services
+from awards.law import TitleAuthority, council_vote_required
 from awards.models import AwardRecord, Decision, Household, Title
 from awards.services import AwardError
 from indicators.models import Unit
@@ -101,15 +102,47 @@ def test_only_finished_posted_reviews_of_a_title_without_council_vote(demo):
     posted = reviewed_group(demo, "TDP-02", 3)
     with pytest.raises(AwardError, match="Văn phòng"):
         hd.draft_household_decision(plan=demo, user=user("totruong2"), reviews=[posted])
-    Title.objects.filter(code="GDVH").update(council_vote=True)
+    TitleAuthority.objects.filter(title__code="GDVH").update(requires_council_vote=True)
     with pytest.raises(AwardError, match="Hội đồng"):
         hd.draft_household_decision(plan=demo, user=office, reviews=[posted])
     assert not Decision.objects.filter(session__isnull=True, household_reviews__isnull=False).exists()
 
 
-def test_the_demo_title_gia_dinh_van_hoa_has_no_council_vote(demo):
-    assert Title.objects.get(code="GDVH").council_vote is False
-    assert Title.objects.get(code="LDTT").council_vote is True
+def test_the_demo_title_gia_dinh_van_hoa_has_no_council_vote_in_either_period(demo):
+    gdvh, ldtt = Title.objects.get(code="GDVH"), Title.objects.get(code="LDTT")
+    for day in (date(2024, 12, 1), date(2025, 7, 1)):
+        assert council_vote_required(gdvh, on=day) is False
+        assert council_vote_required(ldtt, on=day) is True
+
+
+def test_without_a_law_row_for_the_date_the_council_vote_is_required(demo):
+    gdvh = Title.objects.get(code="GDVH")
+    assert council_vote_required(gdvh, on=date(2023, 12, 31)) is True  # before the shipped rows
+    posted = reviewed_group(demo, "TDP-01", 3)
+    with pytest.raises(AwardError, match="Hội đồng"):
+        hd.draft_household_decision(
+            plan=demo, user=user("vanphong"), reviews=[posted], signed_on=date(2023, 12, 31)
+        )
+
+
+def test_the_law_on_the_signing_date_decides_whether_the_council_votes(demo):
+    """The draft was made under a rule without a vote; by the signing date's rule the council votes."""
+    posted = reviewed_group(demo, "TDP-01", 3)
+    office, chairman = user("vanphong"), user("chutich")
+    decision = hd.draft_household_decision(
+        plan=demo, user=office, reviews=[posted], number="127/QĐ-UBND", signed_on=date(2024, 12, 5)
+    )
+    TitleAuthority.objects.filter(title__code="GDVH", valid_from=date(2024, 1, 1)).update(
+        requires_council_vote=True
+    )
+    with pytest.raises(AwardError, match="phải qua Hội đồng"):
+        services.sign_decision(decision=decision, user=chairman)
+    assert not AwardRecord.objects.filter(decision=decision).exists()
+    TitleAuthority.objects.filter(title__code="GDVH", valid_from=date(2024, 1, 1)).update(
+        requires_council_vote=False
+    )
+    services.sign_decision(decision=decision, user=chairman)
+    assert AwardRecord.objects.filter(decision=decision).count() == 2
 
 
 def test_decision_pages_draft_sign_and_pdf_with_the_annex_by_group(client, demo):
