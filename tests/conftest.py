@@ -212,6 +212,45 @@ def screenshot():
     return save
 
 
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 900}
+
+
+def screenshot_sizes(pg, name: str) -> list[Path]:
+    """A journey's screenshot at a phone's width (390 px) and a desk's (1366 px), as CI artifacts:
+    `<name>-390.png` and `<name>-1366.png` in tests/artifacts/. The page's viewport is put back after.
+    """
+    ARTIFACTS.mkdir(exist_ok=True)
+    before = pg.viewport_size
+    paths = []
+    for size in (PHONE, DESK):
+        pg.set_viewport_size(size)
+        path = ARTIFACTS / f"{name}-{size['width']}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        paths.append(path)
+    if before:
+        pg.set_viewport_size(before)
+    return paths
+
+
+def confirm_step(pg, accept: bool = True) -> None:
+    """Answer the confirmation that static/js/confirm-step.js opens before an irreversible step
+    (forms or buttons marked data-confirm): "Đồng ý" when accept, else "Hủy". Call it right after
+    the click that opens it.
+    """
+    dialog = pg.locator("dialog[data-testid=confirm-step][open]")
+    dialog.wait_for(state="visible")
+    dialog.locator("[data-confirm-accept]" if accept else "[data-confirm-cancel]").click()
+    dialog.wait_for(state="hidden")
+
+
+def click_and_confirm(pg, selector, **click_options) -> None:
+    """Click a submit button marked data-confirm (selector or locator) and answer "Đồng ý"."""
+    target = pg.locator(selector) if isinstance(selector, str) else selector
+    target.click(**click_options)
+    confirm_step(pg)
+
+
 def login(page, live_server, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(f"{live_server.url}/dang-nhap/")
     page.fill("#id_username", username)
