@@ -40,21 +40,35 @@ def needs_report(proposal: Proposal) -> bool:
     return proposal.title.requires_achievement_report
 
 
+def _decrees(*, title: Title, on: date) -> list[LegalText]:
+    """The decrees of the title's basis in force on `on` (else the emulation texts in force), in order."""
+    authority = authority_for(title, on=on)
+    texts = list(authority.row.basis.all()) if authority and authority.row else []
+    texts = [t for t in texts if t.in_force_on(on)] or law_in_force(on=on, role=LegalText.Role.EMULATION)
+    return sorted((t for t in texts if t.kind == LegalText.Kind.DECREE), key=lambda t: (t.order, t.pk))
+
+
+def group_form(*, title: Title, on: date, number: str) -> str:
+    """ "Mẫu số 04 ban hành kèm theo Nghị định số 86/2023/NĐ-CP ngày …": a form of the decree in force on
+    `on` whose subject names the title (the residential groups' documents, Mẫu số 04, 05 and 06)."""
+    decrees = _decrees(title=title, on=on)
+    if not decrees:
+        return ""
+    named = [t for t in decrees if title.name.lower() in t.title.lower()]
+    decree = named[0] if named else decrees[-1]
+    return f"Mẫu số {number} ban hành kèm theo {_short_citation(decree)}"
+
+
 def form_basis(*, title: Title, on: date) -> str:
     """The legal text whose form the report follows, read from the law data in force on the report's date
     (awards/law.py): the residential group's report is Mẫu số 05 of the decree whose subject names its
     title (Nghị định 86/2023/NĐ-CP in the shipped data); the others follow the first decree of the
     title's basis on that date (the one detailing the Law: 98/2023 until 30/06/2025, then 152/2025)."""
-    authority = authority_for(title, on=on)
-    texts = list(authority.row.basis.all()) if authority and authority.row else []
-    texts = [t for t in texts if t.in_force_on(on)] or law_in_force(on=on, role=LegalText.Role.EMULATION)
-    decrees = sorted((t for t in texts if t.kind == LegalText.Kind.DECREE), key=lambda t: (t.order, t.pk))
+    if title.for_whom == Title.ForWhom.RESIDENTIAL_GROUP:
+        return group_form(title=title, on=on, number="05")
+    decrees = _decrees(title=title, on=on)
     if not decrees:
         return ""
-    if title.for_whom == Title.ForWhom.RESIDENTIAL_GROUP:
-        named = [t for t in decrees if title.name.lower() in t.title.lower()]
-        decree = named[0] if named else decrees[-1]
-        return f"Mẫu số 05 ban hành kèm theo {_short_citation(decree)}"
     return f"Theo mẫu ban hành kèm theo {_short_citation(decrees[0])}"
 
 
@@ -217,5 +231,7 @@ def pdf_context(proposal: Proposal, *, now: datetime | None = None) -> dict:
         "report": report,
         "proposal": proposal,
         "form_basis": form_basis(title=proposal.title, on=issued_on),
+        # Mẫu số 05 (Tổ dân phố văn hóa) reports on the title's standards rather than on "thành tích".
+        "residential_group": proposal.title.for_whom == Title.ForWhom.RESIDENTIAL_GROUP,
         "data_note": data_note(data, now),
     }

@@ -57,6 +57,16 @@ urlpatterns = [
     path(session + "bien-ban.pdf", documents.session_minutes_pdf, name="awards-minutes-pdf"),
     path(session + "quyet-dinh.pdf", documents.session_decision_pdf, name="awards-decision-pdf"),
     path(session + "to-trinh.pdf", documents.session_letter_pdf, name="awards-letter-pdf"),
+    path(
+        session + "bien-ban-binh-xet-to-dan-pho.pdf",
+        documents.session_group_minutes_pdf,
+        name="awards-group-minutes-pdf",
+    ),
+    path(
+        session + "to-trinh-to-dan-pho.pdf",
+        documents.session_group_proposal_pdf,
+        name="awards-group-proposal-pdf",
+    ),
     path("khen-thuong/cong-khai/", postings.posting_list, name="awards-postings"),
     path("khen-thuong/cong-khai/moi/", postings.posting_create, name="awards-posting-create"),
     path(posting, postings.posting_detail, name="awards-posting"),

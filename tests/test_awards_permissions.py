@@ -109,6 +109,15 @@ MATRIX = [
     ("GET", "awards-minutes-pdf", ["closed"], SESSIONS),
     ("GET", "awards-decision-pdf", ["closed"], SESSIONS),
     ("GET", "awards-letter-pdf", ["closed"], SESSIONS),
+    # The residential groups' Mẫu số 06 and 04 of a session that reviewed some; none before it closes.
+    ("GET", "awards-group-minutes-pdf", ["closed"], SESSIONS),
+    ("GET", "awards-group-proposal-pdf", ["closed"], SESSIONS),
+    (
+        "GET",
+        "awards-group-minutes-pdf",
+        ["planned"],
+        row(403, office=404, leadership=404, council=404, admin=404),
+    ),
     # TDP-01's list of Gia đình văn hóa: public to its people and the award staff, not to another group.
     ("GET", "awards-postings", [], EVERYONE),
     ("GET", "awards-posting-create", [], row(403, office=200)),

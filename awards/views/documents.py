@@ -5,6 +5,7 @@ from django.http import Http404
 
 from phominh.pdf import pdf_filename, pdf_response
 
+from .. import group_documents
 from ..documents import (
     decision_context,
     letter_context,
@@ -71,5 +72,32 @@ def posting_pdf(request, pk: int):
             posting.unit.code if posting.unit_id else "toan-phuong",
             str(posting.plan.year),
         ),
+        request=request,
+    )
+
+
+def session_group_minutes_pdf(request, pk: int):
+    """Mẫu số 06: the council's review of the residential groups (a closed session that reviewed some)."""
+    session = _closed_session(request, pk)
+    if not group_documents.has_group_review(session):
+        raise Http404
+    return pdf_response(
+        template="pdf/group_minutes.html",
+        context=group_documents.minutes_context(session),
+        filename=pdf_filename("bien-ban-binh-xet-to-dan-pho", str(session.plan.year), str(session.pk)),
+        request=request,
+    )
+
+
+def session_group_proposal_pdf(request, pk: int):
+    """Mẫu số 04: the proposal of the residential groups the council passed."""
+    session = _closed_session(request, pk)
+    context = group_documents.proposal_context(session)
+    if not context["rows"]:
+        raise Http404
+    return pdf_response(
+        template="pdf/group_proposal.html",
+        context=context,
+        filename=pdf_filename("to-trinh-to-dan-pho-van-hoa", str(session.plan.year), str(session.pk)),
         request=request,
     )

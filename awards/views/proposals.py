@@ -262,6 +262,11 @@ def _detail_page(request, proposal: Proposal, *, status: int = 200, **bound):
             and proposal.status == Proposal.Status.FORWARDED,
             "item": item,
             "tally_visible": item is not None and item.session.is_closed,
+            # A residential group's proposal links the council's Mẫu số 06 and Mẫu số 04 of its session.
+            "group_documents": item is not None
+            and item.session.is_closed
+            and proposal.title.for_whom == Title.ForWhom.RESIDENTIAL_GROUP
+            and permissions.can_view_sessions(user),
             "evidence_form": bound.get("evidence_form") or EvidenceForm(),
             "check_form": bound.get("check_form")
             or CheckForm(

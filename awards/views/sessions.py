@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import permissions, services, voting
+from .. import group_documents, permissions, services, voting
 from ..forms import (
     AttendanceForm,
     BallotForm,
@@ -17,7 +17,7 @@ from ..forms import (
     MeetingHoursForm,
     SessionForm,
 )
-from ..models import Council, CouncilSession, Decision, Proposal
+from ..models import Council, CouncilSession, Decision, Proposal, Title
 from ..selectors import (
     session_view,
 )
@@ -130,6 +130,9 @@ def _session_page(request, session, *, attendance_form=None, status: int = 200):
             "can_draft": permissions.can_draft_decisions(user) and closed,
             "ward_passed": ward,
             "higher_passed": higher,
+            # The residential groups' documents (Tổ dân phố văn hóa, Mẫu số 06 and 04).
+            "group_review": closed and group_documents.has_group_review(session),
+            "group_passed": any(p.title.for_whom == Title.ForWhom.RESIDENTIAL_GROUP for p in ward + higher),
             # What would stop the decision (a quota exceeded, a prerequisite not obtained), shown before trying.
             "ward_blockers": services.decision_blockers(
                 [p for p in ward if p.status == Proposal.Status.PASSED]
