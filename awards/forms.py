@@ -5,7 +5,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Unit
-from phominh.fields import AsciiIntegerField, SafeModelChoiceField, SafeModelMultipleChoiceField
+from phominh.fields import (
+    AsciiIntegerField,
+    DayMonthYearField,
+    SafeModelChoiceField,
+    SafeModelMultipleChoiceField,
+)
 
 from .law import AUTHORITY_FIELDS, LEGAL_TEXT_FIELDS, LegalText, TitleAuthority
 from .models import CouncilSession, Household, Proposal, Title
@@ -75,10 +80,9 @@ class AchievementReportForm(forms.Form):
         required=False,
         help_text=_("Ví dụ: Tổ trưởng tổ dân phố, Chủ tịch Hội, Hiệu trưởng."),
     )
-    reported_on = forms.DateField(
+    reported_on = DayMonthYearField(
         label=_("Ngày báo cáo"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Để trống: ngày in báo cáo."),
     )
     version = AsciiIntegerField(widget=forms.HiddenInput, required=False)
@@ -123,9 +127,7 @@ class ForwardForm(forms.Form):
 
 class SessionForm(forms.Form):
     name = forms.CharField(label=_("Tên phiên họp"), max_length=200)
-    held_on = forms.DateField(
-        label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    held_on = DayMonthYearField(label=_("Ngày họp"))
     starts_at = forms.TimeField(
         label=_("Giờ bắt đầu"),
         required=False,
@@ -182,9 +184,7 @@ class BallotForm(forms.Form):
 
 class DecisionForm(forms.Form):
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=40)
-    signed_on = forms.DateField(
-        label=_("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    signed_on = DayMonthYearField(label=_("Ngày ký"))
 
 
 class HigherDecisionForm(DecisionForm):
@@ -219,9 +219,6 @@ class OverviewFilter(forms.Form):
         self.fields["unit"].queryset = units
 
 
-DATE_INPUT = {"type": "date"}
-
-
 class PostingChoiceForm(forms.Form):
     """Which list to post: a title, for one residential group or the whole ward (read from the query)."""
 
@@ -240,9 +237,7 @@ class NomineeChoiceField(SafeModelMultipleChoiceField):
 
 
 class PostingForm(forms.Form):
-    posted_on = forms.DateField(
-        label=_("Ngày niêm yết"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
-    )
+    posted_on = DayMonthYearField(label=_("Ngày niêm yết"))
     days = AsciiIntegerField(label=_("Số ngày công khai"), min_value=1, max_value=60, initial=10)
     number = forms.CharField(
         label=_("Số thông báo"),
@@ -274,9 +269,7 @@ class NomineeField(SafeModelChoiceField):
 
 
 class PostingCommentForm(forms.Form):
-    received_on = forms.DateField(
-        label=_("Ngày nhận"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
-    )
+    received_on = DayMonthYearField(label=_("Ngày nhận"))
     from_name = forms.CharField(
         label=_("Người góp ý"),
         max_length=160,
@@ -346,10 +339,6 @@ class CertificateLayoutForm(forms.Form):
     version = AsciiIntegerField(widget=forms.HiddenInput, required=False)
 
 
-def _date_widget():
-    return forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
-
-
 class LegalTextForm(forms.ModelForm):
     """A legal text the documents cite while it is in force (awards.law.LegalText)."""
 
@@ -358,12 +347,12 @@ class LegalTextForm(forms.ModelForm):
     class Meta:
         model = LegalText
         fields = [*LEGAL_TEXT_FIELDS, "confirmed"]
-        widgets = {
-            "signed_on": _date_widget(),
-            "in_force_from": _date_widget(),
-            "in_force_until": _date_widget(),
-            "title": forms.Textarea(attrs={"rows": 2}),
+        field_classes = {
+            "signed_on": DayMonthYearField,
+            "in_force_from": DayMonthYearField,
+            "in_force_until": DayMonthYearField,
         }
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
 
 class TitleAuthorityForm(forms.ModelForm):
@@ -381,7 +370,7 @@ class TitleAuthorityForm(forms.ModelForm):
     class Meta:
         model = TitleAuthority
         fields = [*AUTHORITY_FIELDS, "basis", "confirmed"]
-        widgets = {"valid_from": _date_widget(), "valid_until": _date_widget()}
+        field_classes = {"valid_from": DayMonthYearField, "valid_until": DayMonthYearField}
 
 
 class OneOffDecisionForm(forms.Form):
@@ -413,7 +402,7 @@ class DraftDecisionForm(forms.Form):
 
     version = AsciiIntegerField(widget=forms.HiddenInput)
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=40, required=False)
-    signed_on = forms.DateField(label=_("Ngày ký"), required=False, widget=_date_widget())
+    signed_on = DayMonthYearField(label=_("Ngày ký"), required=False)
     subject = forms.CharField(label=_("Trích yếu"), max_length=400, required=False)
     recipients = forms.CharField(
         label=_("Nơi nhận"),
@@ -427,9 +416,7 @@ class CorrectionForm(forms.Form):
     """A correcting decision for a signed one: its own number and date, and what it corrects."""
 
     number = forms.CharField(label=_("Số, ký hiệu của quyết định đính chính"), max_length=40, required=False)
-    signed_on = forms.DateField(
-        label=_("Ngày ký quyết định đính chính"), required=False, widget=_date_widget()
-    )
+    signed_on = DayMonthYearField(label=_("Ngày ký quyết định đính chính"), required=False)
     new_number = forms.CharField(label=_("Số, ký hiệu đúng"), max_length=40, required=False)
-    new_signed_on = forms.DateField(label=_("Ngày ký đúng"), required=False, widget=_date_widget())
+    new_signed_on = DayMonthYearField(label=_("Ngày ký đúng"), required=False)
     new_subject = forms.CharField(label=_("Trích yếu đúng"), max_length=400, required=False)

@@ -5,7 +5,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-DATE_INPUT = {"type": "date"}
+from phominh.fields import DayMonthYearField
+
 TIME_INPUT = {"type": "time"}
 ASCII_COUNT = RegexValidator(r"^[0-9]{1,4}$", _("Ghi số nguyên, bằng chữ số 0-9."))
 
@@ -45,9 +46,7 @@ class VersionForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    held_on = forms.DateField(
-        label=_("Ngày họp"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
-    )
+    held_on = DayMonthYearField(label=_("Ngày họp"))
     starts_at = forms.TimeField(
         label=_("Bắt đầu lúc"), required=False, widget=forms.TimeInput(attrs=TIME_INPUT, format="%H:%M")
     )
@@ -69,9 +68,7 @@ class ReviewForm(forms.Form):
 
 
 class ReviewPostingForm(forms.Form):
-    posted_on = forms.DateField(
-        label=_("Ngày niêm yết"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
-    )
+    posted_on = DayMonthYearField(label=_("Ngày niêm yết"))
     days = forms.IntegerField(label=_("Số ngày công khai"), min_value=1, max_value=60, initial=10)
     number = forms.CharField(label=_("Số thông báo"), max_length=40, required=False)
     place = forms.CharField(label=_("Nơi niêm yết"), max_length=200, required=False)
@@ -116,9 +113,7 @@ class HouseholdDecisionForm(forms.Form):
         required=False,
         help_text=_("Ví dụ 125/QĐ-UBND; có thể ghi sau."),
     )
-    signed_on = forms.DateField(
-        label=_("Ngày ký"), required=False, widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
-    )
+    signed_on = DayMonthYearField(label=_("Ngày ký"), required=False)
 
     def __init__(self, *args, reviews, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,7 +124,5 @@ class HouseholdDecisionForm(forms.Form):
 
 class DraftNumberForm(forms.Form):
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=40, required=False)
-    signed_on = forms.DateField(
-        label=_("Ngày ký"), required=False, widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
-    )
+    signed_on = DayMonthYearField(label=_("Ngày ký"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

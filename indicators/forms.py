@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from phominh.fields import AsciiIntegerField
+from phominh.fields import AsciiIntegerField, DayMonthYearField
 
 from .models import DataElement, Target
 from .rollup import pace_share
@@ -168,10 +168,8 @@ class ReasonForm(forms.Form):
 
 
 class ReopenForm(ReasonForm):
-    until = forms.DateField(
+    until = DayMonthYearField(
         label=gettext_lazy("Mở đến hết ngày"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
 
 

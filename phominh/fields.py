@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # A primary key beyond a 64-bit integer is refused before the database sees it (SQLite overflows).
 MAX_PK = 2**63 - 1
@@ -53,3 +54,34 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )
         return super()._check_values(value)
+
+
+# Dates are typed as the ward writes them, whatever the browser's language: a bare <input type=date>
+# shows mm/dd/yyyy on an English browser (issue 16). The text box reads the project's
+# DATE_INPUT_FORMATS (phominh/formats: d/m/Y first, ISO still accepted) and shows d/m/Y.
+DATE_PATTERN = r"\s*(\d{1,2}[/\-]\d{1,2}[/\-]\d{4}|\d{4}-\d{1,2}-\d{1,2})\s*"
+
+
+class DayMonthYearInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "inputmode": "numeric",
+            "placeholder": "dd/mm/yyyy",
+            "pattern": DATE_PATTERN,
+            "title": _("Ngày/tháng/năm, ví dụ 04/01/2024"),
+            "autocomplete": "off",
+            "maxlength": "10",
+            "class": "date-input",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class DayMonthYearField(forms.DateField):
+    """A date typed dd/mm/yyyy (4/1/2024 and 2024-01-04 are read too); the error says how to write it."""
+
+    widget = DayMonthYearInput
+    default_error_messages = {
+        "invalid": _("Ngày không hợp lệ. Ghi theo dạng ngày/tháng/năm, ví dụ 04/01/2024."),
+    }

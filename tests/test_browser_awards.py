@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from awards import voting
 from awards.models import AwardRecord, CouncilMember, CouncilSession, Proposal
 
-from .conftest import ARTIFACTS, login
+from .conftest import ARTIFACTS, click_and_confirm, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -59,7 +59,7 @@ def test_proposal_check_session_votes_close_decision_pdf(page, live, screenshot)
     page.click("[data-testid=proposal-form] button[type=submit]")
     page.wait_for_selector("[data-testid=criteria]")
     assert "chi hội trưởng phụ nữ" in page.inner_text("[data-testid=nominee]")
-    page.click("[data-testid=submit]")
+    click_and_confirm(page, "[data-testid=submit]")
     assert "Đã gửi" in page.inner_text("[data-testid=proposal-status]")
     proposal = Proposal.objects.get(nominee_name=NOMINEE)
     assert proposal.status == Proposal.Status.SUBMITTED
@@ -73,7 +73,7 @@ def test_proposal_check_session_votes_close_decision_pdf(page, live, screenshot)
     page.goto(f"{live.url}/khen-thuong/de-nghi/{proposal.pk}/")
     page.check("[data-testid=check-box] input[name=eligible][value='1']")
     page.fill("[data-testid=check-box] textarea[name=note]", "Đủ hồ sơ, có biên bản họp tổ.")
-    page.click("[data-testid=check-box] button:has-text('Ghi kết quả kiểm tra')")
+    click_and_confirm(page, "[data-testid=check-box] button:has-text('Ghi kết quả kiểm tra')")
     page.wait_for_selector("[data-testid=forward-box]")
     screenshot(page, "awards-office-check")
     page.select_option("[data-testid=forward-box] select[name=session]", index=1)
@@ -86,7 +86,7 @@ def test_proposal_check_session_votes_close_decision_pdf(page, live, screenshot)
     for member in CouncilMember.objects.filter(user__username__in=present):
         page.check(f"[data-testid=attendance-form] input[name=present][value='{member.pk}']")
     page.click("[data-testid=attendance-form] button[type=submit]")
-    page.click("[data-testid=open]")
+    click_and_confirm(page, "[data-testid=open]")
     assert "Đang biểu quyết" in page.inner_text("[data-testid=session-status]")
     screenshot(page, "awards-session-open")
 
@@ -99,7 +99,7 @@ def test_proposal_check_session_votes_close_decision_pdf(page, live, screenshot)
         page.check("[data-testid=ballot] input[value=agree]")
         if username == "hd_ccb":
             screenshot(page, "awards-written-ballot")
-        page.click("[data-testid=ballot] button[type=submit]")
+        click_and_confirm(page, "[data-testid=ballot] button[type=submit]")
         assert "Bạn đã bỏ phiếu" in page.inner_text("[data-testid=voted]")
     item = session.agenda.get()
     for username, choice in [("chutich", "agree"), ("phochutich", "agree"), ("ct_mttq", "disagree")]:
@@ -112,14 +112,14 @@ def test_proposal_check_session_votes_close_decision_pdf(page, live, screenshot)
     assert "Đã nhận phiếu của 5/7 thành viên" in page.inner_text("[data-testid=ballots-received]")
     assert "Không đồng ý" not in page.inner_text("[data-testid=agenda]")
     assert "Còn 1 thành viên có mặt chưa bỏ phiếu" in page.inner_text("[data-testid=close-problems]")
-    page.click("[data-testid=close]")
+    click_and_confirm(page, "[data-testid=close]")
     assert "Còn 1 thành viên có mặt chưa bỏ phiếu" in page.inner_text("[role=alert].alert-danger")
     assert "Đang biểu quyết" in page.inner_text("[data-testid=session-status]")
     # "Không có ý kiến" is a ballot too.
     voting.cast_ballot(session=session, user=users.get(username="hd_phunu"), choices={item.pk: "abstain"})
     page.goto(f"{live.url}/khen-thuong/phien-hop/{session.pk}/")
     assert page.locator("[data-testid=close-problems]").count() == 0
-    page.click("[data-testid=close]")
+    click_and_confirm(page, "[data-testid=close]")
     assert "Đã kiểm 6 phiếu, trong đó 1 ý kiến bằng văn bản" in page.inner_text(
         "[data-testid=ballots-counted]"
     )
@@ -132,8 +132,8 @@ def test_proposal_check_session_votes_close_decision_pdf(page, live, screenshot)
     switch(page, live, "chutich")
     page.goto(f"{live.url}/khen-thuong/phien-hop/{session.pk}/")
     page.fill("[data-testid=decide-box] input[name=number]", "15/QĐ-UBND")
-    page.fill("[data-testid=decide-box] input[name=signed_on]", "2024-12-27")
-    page.click("[data-testid=decide-box] button[type=submit]")
+    page.fill("[data-testid=decide-box] input[name=signed_on]", "27/12/2024")
+    click_and_confirm(page, "[data-testid=decide-box] button[type=submit]")
     assert "15/QĐ-UBND" in page.inner_text("[data-testid=decision]")
     screenshot(page, "awards-decided")
     with page.expect_download() as info:

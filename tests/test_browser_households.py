@@ -11,7 +11,7 @@ from awards.models import Household, HouseholdAssessment, HouseholdReview
 from indicators import excel
 from indicators.models import Unit
 
-from .conftest import login
+from .conftest import click_and_confirm, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -59,7 +59,7 @@ def test_group_leader_imports_and_records_the_review_on_a_phone(page, live, scre
 
     # 2. The meeting's record: date and time as held, who chaired, the Front's head, attendance.
     page.click("[data-testid=new-review]")
-    page.fill("#id_held_on", "2024-11-20")
+    page.fill("#id_held_on", "20/11/2024")
     page.fill("#id_starts_at", "19:30")
     page.fill("#id_ends_at", "21:15")
     page.fill("#id_chaired_by", "Nguyễn Văn Tổ")
@@ -87,7 +87,7 @@ def test_group_leader_imports_and_records_the_review_on_a_phone(page, live, scre
 
     # 4. Back to the minutes, closed in one tap; the PDF is there.
     page.click("text=Về biên bản họp")
-    page.click("[data-testid=review-finish] button[type=submit]")
+    click_and_confirm(page, "[data-testid=review-finish] button[type=submit]")
     assert page.inner_text("[data-testid=review-status]") == "Đã chốt biên bản"
     fits(page)
     screenshot(page, "households-review-finished-phone")
@@ -100,7 +100,7 @@ def test_group_leader_imports_and_records_the_review_on_a_phone(page, live, scre
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, live, "vanphong")
     page.goto(f"{live.url}/khen-thuong/binh-xet/{review.pk}/")
-    page.fill("#id_posted_on", "2024-11-22")
+    page.fill("#id_posted_on", "22/11/2024")
     page.click("[data-testid=review-post] button[type=submit]")
     page.wait_for_selector("text=Đã ghi nhận đợt công khai")
     posting = review.postings.get()

@@ -22,11 +22,11 @@ def test_role_reads_the_plan(page, demo_live, screenshot, username):
     page.click("text=Kế hoạch thi đua")
     page.wait_for_selector("[data-testid=plan-document]")
     assert page.locator("h1").first.inner_text() == "KẾ HOẠCH"
-    row = page.locator("tr[data-code='KT-07a'] td.figure")
+    row = page.locator("tr[data-code='KT-07a'] td.num")
     assert row.inner_text().split()[-1] == "4.176"
-    assert page.locator("tr[data-code='XH-03'] td.figure").inner_text().split()[-1] == "2,57"
-    assert page.locator("tr[data-code='KT-04'] td.figure").inner_text().split()[-1] == "6.599.100.000"
-    assert page.locator("tr[data-code='KT-01'] td.figure").inner_text().split()[-1] == "705,6"
+    assert page.locator("tr[data-code='XH-03'] td.num").inner_text().split()[-1] == "2,57"
+    assert page.locator("tr[data-code='KT-04'] td.num").inner_text().split()[-1] == "6.599.100.000"
+    assert page.locator("tr[data-code='KT-01'] td.num").inner_text().split()[-1] == "705,6"
     assert "Phổ Minh, ngày 04 tháng 01 năm 2024" in page.inner_text("header")
     screenshot(page, f"plan-{username}")
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from campaigns.models import Pledge
 
-from .conftest import login
+from .conftest import click_and_confirm, login
 from .pledging import open_window
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,7 +39,7 @@ def test_leader_registers_on_a_phone_and_the_office_acknowledges(page, live, scr
     poor.locator("input[name^='b_']").fill("2,9")
     page.fill("textarea[name=other]", "Không có hộ tái nghèo")
     screenshot(page, "pledge-phone-form")
-    page.click("button[value=submit]")
+    click_and_confirm(page, "button[value=submit]")
     page.wait_for_selector("text=Đã gửi bản đăng ký thi đua")
     assert "Đã gửi" in page.inner_text("[data-testid=pledge-status]")
     screenshot(page, "pledge-phone-submitted")
@@ -49,7 +49,7 @@ def test_leader_registers_on_a_phone_and_the_office_acknowledges(page, live, scr
     login(page, live, "vanphong")
     page.goto(f"{live.url}/dang-ky-thi-dua/")
     page.click("[data-testid=pledge-overview] tr[data-unit='TDP-07'] a")
-    page.click("[data-testid=office-box] button:has-text('Tiếp nhận')")
+    click_and_confirm(page, "[data-testid=office-box] button:has-text('Tiếp nhận')")
     page.wait_for_selector("text=Đã tiếp nhận bản đăng ký")
     assert "Văn phòng đã tiếp nhận" in page.inner_text("[data-testid=pledge-status]")
     screenshot(page, "pledge-acknowledged")

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from indicators.models import Report
 
-from .conftest import login
+from .conftest import click_and_confirm, login
 from .reporting import open_quarter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +55,7 @@ def test_leader_submits_official_returns_then_approves(page, live, screenshot):
     assert "Đã hiểu là: 2.420 người" in page.inner_text("div[data-element='DAN_SO']")
     field(page, "HO_NGHEO").fill("15")
     screenshot(page, "entry-phone-before-submit")
-    page.click("button[value=submit]")
+    click_and_confirm(page, "button[value=submit]")
     assert "Đã lưu và gửi báo cáo" in page.inner_text("main")
     assert "Đã gửi" in page.inner_text("[data-testid=report-status]")
     screenshot(page, "entry-phone-submitted")
@@ -67,7 +67,7 @@ def test_leader_submits_official_returns_then_approves(page, live, screenshot):
     page.goto(f"{live.url}/so-lieu/")
     page.click("[data-testid=review-queue] a:has-text('Tổ dân phố 1 — Quý IV')")
     page.fill("textarea[name=reason]", "Số hộ nước sạch chưa khớp sổ theo dõi")
-    page.click("text=Trả lại để sửa")
+    click_and_confirm(page, "text=Trả lại để sửa")
     page.wait_for_selector("text=Đã trả lại báo cáo")
     screenshot(page, "entry-returned")
     assert Report.objects.get(unit__code="TDP-01", period__quarter=4).status == "returned"
@@ -77,13 +77,13 @@ def test_leader_submits_official_returns_then_approves(page, live, screenshot):
     page.goto(url)
     assert "Số hộ nước sạch chưa khớp sổ theo dõi" in page.inner_text("[data-testid=return-reason]")
     field(page, "HO_NUOC_SACH").fill("575")
-    page.click("button[value=submit]")
+    click_and_confirm(page, "button[value=submit]")
     assert "Đã gửi" in page.inner_text("[data-testid=report-status]")
 
     page.context.clear_cookies()
     login(page, live, "canbo_vhxh")
     page.goto(url)
-    page.click("[data-testid=review-box] button:has-text('Duyệt')")
+    click_and_confirm(page, "[data-testid=review-box] button:has-text('Duyệt')")
     assert "Đã duyệt" in page.inner_text("[data-testid=report-status]")
     screenshot(page, "entry-approved")
     report = Report.objects.get(unit__code="TDP-01", period__quarter=4)

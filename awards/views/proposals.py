@@ -271,7 +271,9 @@ def _detail_page(request, proposal: Proposal, *, status: int = 200, **bound):
             "check_form": bound.get("check_form")
             or CheckForm(
                 initial={
-                    "eligible": "1" if proposal.office_eligible is not False else "0",
+                    # Nothing chosen until the office has checked (issue 16): an unread proposal is
+                    # never one click from "Đủ hồ sơ, đủ điều kiện".
+                    "eligible": {True: "1", False: "0"}.get(proposal.office_eligible),
                     "note": proposal.office_note,
                 }
             ),
