@@ -21,7 +21,14 @@ from . import permissions
 from .law import council_vote_required
 from .models import AwardRecord, Decision, Household, HouseholdReview, PostingComment
 from .registry import next_register_number
-from .services import WARD_RECIPIENTS, AwardError, check_number
+from .services import (
+    WARD_RECIPIENTS,
+    AwardError,
+    ConflictError,
+    _lock_decision,
+    _require_draft,
+    check_number,
+)
 
 
 def decidable_reviews(plan):
@@ -126,6 +133,46 @@ def draft_household_decision(
             {"number": number, "household_reviews": [r.pk for r in locked], "title": title.code},
         )
     return decision
+
+
+def withdraw_household_decision(*, decision: Decision, user, version: int | None) -> list[HouseholdReview]:
+    """The office withdraws a draft it made (a wrong choice of groups, a decision no longer wanted):
+    the draft is deleted, never having been signed, and its groups' reviews are free for another
+    decision. Refused once signed (a signed decision is corrected by a correcting decision) or when
+    the page was stale. Logged on the decision (kept in the log after it is gone) and on each review."""
+    if not permissions.can_draft_decisions(user):
+        raise AwardError(_("Chỉ Văn phòng - Thống kê rút dự thảo quyết định."))
+    if version is None:
+        raise ConflictError(_("Trang đã cũ: hãy tải lại trang."))
+    with transaction.atomic():
+        locked = _lock_decision(decision)
+        _require_draft(locked, version)
+        reviews = list(
+            HouseholdReview.objects.select_for_update(of=("self",))
+            .filter(decision=locked)
+            .select_related("unit")
+            .order_by("unit__order", "unit__name")
+        )
+        if not reviews or locked.proposals.exists() or locked.session_id or locked.corrects_id:
+            raise AwardError(_("Đây không phải dự thảo quyết định công nhận Gia đình văn hóa."))
+        HouseholdReview.objects.filter(pk__in=[r.pk for r in reviews]).update(decision=None)
+        log_action(
+            locked,
+            "awards.decision.withdrawn",
+            user,
+            {
+                "number": locked.number,
+                "signed_on": str(locked.signed_on or ""),
+                "subject": locked.subject,
+                "version": locked.version,
+                "household_reviews": [r.pk for r in reviews],
+                "units": [r.unit.code for r in reviews],
+            },
+        )
+        for review in reviews:
+            log_action(review, "awards.household_review.decision_withdrawn", user, {"decision": locked.pk})
+        locked.delete()
+    return reviews
 
 
 def decision_blockers(decision: Decision, *, on: date) -> list[str]:

@@ -141,6 +141,9 @@ urlpatterns = [
     path(household_decision + "sua/", households.decision_edit, name="awards-household-decision-edit"),
     path(household_decision + "ky/", households.decision_sign, name="awards-household-decision-sign"),
     path(
+        household_decision + "rut/", households.decision_withdraw, name="awards-household-decision-withdraw"
+    ),
+    path(
         household_decision + "quyet-dinh.pdf", households.decision_pdf, name="awards-household-decision-pdf"
     ),
 ]

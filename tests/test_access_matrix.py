@@ -167,6 +167,8 @@ MATRIX = [
     ("GET", "awards-household-decision", ["DECISION"], OFFICE_AND_LEADERSHIP),
     ("POST", "awards-household-decision-edit", ["DECISION"], row(403, office=302, leadership=302)),
     ("POST", "awards-household-decision-sign", ["DECISION"], row(403, leadership=302)),
+    # Withdrawing a draft is the office's; an empty post carries no version: refused back to the page.
+    ("POST", "awards-household-decision-withdraw", ["DECISION"], row(403, office=302)),
     ("GET", "awards-household-decision-pdf", ["DECISION"], OFFICE_AND_LEADERSHIP),
     # The achievement report of the demo's proposal 4, TDP-01's Tổ dân phố văn hóa, sent in: its people
     # and the office and leadership read it; the council not before the office forwards it; the

@@ -214,3 +214,55 @@ def test_a_long_annex_is_built_by_the_document_worker(client, demo, monkeypatch)
     name, pdf = household_documents.build_decision_pdf(job=job, progress=lambda d, t: steps.append((d, t)))
     assert name == "quyet-dinh-gia-dinh-van-hoa-131-QD-UBND-2024.pdf" and pdf.startswith(b"%PDF")
     assert steps == [(0, 1), (1, 1)]
+
+
+def test_the_office_withdraws_a_draft_and_its_groups_go_into_another_decision(client, demo):
+    from django.urls import reverse
+
+    from indicators.audit import entries_for
+
+    reviews = [reviewed_group(demo, code, 3) for code in ("TDP-01", "TDP-02")]
+    office, chairman = user("vanphong"), user("chutich")
+    draft = hd.draft_household_decision(plan=demo, user=office, reviews=reviews, number="125/QĐ-UBND")
+    url = reverse("awards-household-decision-withdraw", args=[draft.pk])
+    page = client.get(reverse("awards-household-decision", args=[draft.pk]))
+    assert page.status_code == 302  # nobody signed in
+    # The chairman reads the draft and signs it, but withdrawing it is the office's.
+    client.force_login(chairman)
+    assert (
+        'data-testid="decision-withdraw"'
+        not in client.get(reverse("awards-household-decision", args=[draft.pk])).content.decode()
+    )
+    assert client.post(url, {"version": draft.version}).status_code == 403
+    with pytest.raises(AwardError, match="Văn phòng"):
+        hd.withdraw_household_decision(decision=draft, user=chairman, version=draft.version)
+    client.force_login(office)
+    page = client.get(reverse("awards-household-decision", args=[draft.pk])).content.decode()
+    assert 'data-testid="decision-withdraw"' in page and 'data-confirm="Rút dự thảo quyết định này' in page
+    # A stale page (the draft changed since) is refused and nothing changes.
+    services.update_draft(decision=draft, user=office, signed_on=date(2024, 12, 5))
+    response = client.post(url, {"version": draft.version})
+    assert response.status_code == 302 and Decision.objects.filter(pk=draft.pk).exists()
+    assert not hd.decidable_reviews(demo).exists()
+    response = client.post(url, {"version": draft.version + 1})
+    assert response["Location"] == reverse("awards-household-decisions")
+    assert not Decision.objects.filter(pk=draft.pk).exists()
+    # Audited on the decision (kept after it is gone) and on each group's review.
+    entry = entries_for(draft).get(action="awards.decision.withdrawn")
+    assert entry.user == office and entry.data["units"] == ["TDP-01", "TDP-02"]
+    assert entry.data["number"] == "125/QĐ-UBND" and entry.data["version"] == draft.version + 1
+    assert all(
+        entries_for(r).filter(action="awards.household_review.decision_withdrawn").exists() for r in reviews
+    )
+    # The groups are free again: another decision takes one of them, and is signed.
+    assert {r.pk for r in hd.decidable_reviews(demo)} == {r.pk for r in reviews}
+    again = hd.draft_household_decision(
+        plan=demo, user=office, reviews=reviews[:1], number="126/QĐ-UBND", signed_on=date(2024, 12, 5)
+    )
+    services.sign_decision(decision=again, user=chairman)
+    assert AwardRecord.objects.filter(decision=again).count() == 2
+    # A signed decision is never withdrawn.
+    with pytest.raises(AwardError, match="đã ký"):
+        hd.withdraw_household_decision(decision=again, user=office, version=again.version)
+    client.post(reverse("awards-household-decision-withdraw", args=[again.pk]), {"version": again.version})
+    assert Decision.objects.filter(pk=again.pk).exists()

@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "awards.household_review.changed": gettext_lazy("Sửa biên bản họp bình xét"),
     "awards.household_review.results_saved": gettext_lazy("Lưu kết quả bình xét"),
     "awards.household_review.finished": gettext_lazy("Chốt biên bản họp bình xét"),
+    "awards.household_review.decision_withdrawn": gettext_lazy("Rút dự thảo quyết định công nhận"),
 }
 
 
@@ -666,6 +667,7 @@ def decision_detail(request, pk: int):
             "total": sum(g["count"] for g in groups),
             "blockers": [] if decision.is_signed else household_decisions.decision_blockers(decision, on=on),
             "can_sign": permissions.can_decide(request.user) and not decision.is_signed,
+            "can_withdraw": permissions.can_draft_decisions(request.user) and not decision.is_signed,
             "version": decision.version,
             "draft_form": None
             if decision.is_signed
@@ -716,6 +718,29 @@ def decision_pdf(request, pk: int):
         as_attachment=True, filename=household_documents.decision_filename(decision)
     )
     return response
+
+
+@require_POST
+def decision_withdraw(request, pk: int):
+    """The office withdraws a draft decision: its groups may go into another one."""
+    decision = _household_decision(request, pk)
+    if not permissions.can_draft_decisions(request.user):
+        raise PermissionDenied
+    form = VersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ConflictError(_("Trang đã cũ: hãy tải lại trang."))
+        reviews = household_decisions.withdraw_household_decision(
+            decision=decision, user=request.user, version=form.cleaned_data["version"]
+        )
+    except AwardError as error:
+        messages.error(request, str(error))
+        return redirect("awards-household-decision", pk=decision.pk)
+    messages.success(
+        request,
+        _("Đã rút dự thảo quyết định; %(n)s tổ dân phố có thể đưa vào quyết định khác.") % {"n": len(reviews)},
+    )
+    return redirect("awards-household-decisions")
 
 
 @require_POST
