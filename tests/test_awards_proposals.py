@@ -390,3 +390,34 @@ def test_the_office_returns_a_proposal_already_returned_meanwhile(client, people
     assert "Ghi lại địa chỉ" in response.content.decode()  # the reason typed, not lost
     proposal.refresh_from_db()
     assert proposal.return_reason == "Thiếu minh chứng"
+
+
+def _checked_results(page: str) -> list[str]:
+    import re
+
+    return [
+        m.group(1)
+        for m in re.finditer(r'<input[^>]*name="eligible" value="(\d)"[^>]*>', page)
+        if "checked" in m.group(0)
+    ]
+
+
+def test_the_office_check_starts_with_no_result_chosen(client, people):
+    """Issue 16: an unread proposal is never one click from "Đủ hồ sơ, đủ điều kiện"."""
+    proposal = Proposal.objects.filter(status=Proposal.Status.SUBMITTED).first()
+    assert proposal.office_eligible is None
+    client.force_login(people["office"])
+    url = reverse("awards-proposal", args=[proposal.pk])
+    page = client.get(url).content.decode()
+    assert "Đủ hồ sơ, đủ điều kiện" in page
+    assert _checked_results(page) == []
+    # Sent without a choice: refused, the office is told to choose.
+    response = client.post(reverse("awards-proposal-check", args=[proposal.pk]), {"note": "Chưa xem"})
+    assert response.status_code == 400 and "Phải chọn kết quả kiểm tra." in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED and proposal.office_eligible is None
+    # Once a result is recorded, the page shows that one.
+    client.post(reverse("awards-proposal-check", args=[proposal.pk]), {"eligible": "0", "note": "Thiếu hồ sơ"})
+    proposal.refresh_from_db()
+    assert proposal.office_eligible is False
+    assert _checked_results(client.get(url).content.decode()) == ["0"]
