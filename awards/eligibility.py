@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.fulfilment import VERDICT_NOT_KEPT, CommitmentResult, pledge_fulfilment, pledge_kept
 from campaigns.models import Pledge
 
-from .models import AwardRecord, Proposal, Title, normalise_name
+from .models import AwardRecord, Household, Proposal, Title, normalise_name
 
 MET, NOT_MET, TO_CHECK = "met", "not_met", "to_check"
 STATE_LABELS = {
@@ -246,8 +246,33 @@ def commitments(proposal: Proposal, pledge: Pledge | None) -> Criterion | None:
 
 
 def _records(*, title: Title, unit_id: int, key: str, years) -> list[AwardRecord]:
-    rows = AwardRecord.objects.filter(title=title, unit_id=unit_id, year__in=list(years)).order_by("year")
+    """Records of `title` in `years` for a unit's nominee known by name only (revoked ones do not count)."""
+    rows = AwardRecord.objects.filter(
+        title=title, unit_id=unit_id, year__in=list(years), revoked=False
+    ).order_by("year")
     return [r for r in rows if normalise_name(r.nominee_name) == key]
+
+
+def identity_records(proposal: Proposal, *, title: Title, years) -> tuple[list[AwardRecord], bool]:
+    """The registry's rows of `title` in `years` that are the proposal's own nominee, matched by the
+    registry's identity where it has one: the household's id for a household of the group's register
+    (its years are the household's, `household_decisions.household_years`), the unit's id for the unit
+    itself; by name within the unit only where there is no id (a person). The flag is True when a name
+    alone matched a household's rows while the group's register holds several households of that
+    head's name, which a name cannot tell apart."""
+    rows = AwardRecord.objects.filter(title=title, year__in=list(years), revoked=False).order_by("year")
+    if proposal.household_id:
+        return list(rows.filter(household_id=proposal.household_id)), False
+    rows = rows.filter(unit_id=proposal.unit_id)
+    if not proposal.nominee_name:
+        return list(rows.filter(nominee_name="", household__isnull=True)), False
+    found = [r for r in rows if normalise_name(r.nominee_name) == proposal.nominee_key]
+    if not any(r.household_id for r in found):
+        return found, False
+    namesakes = [
+        h for h in Household.objects.filter(unit_id=proposal.unit_id) if h.key[0] == proposal.nominee_key
+    ]
+    return found, len(namesakes) > 1
 
 
 def prerequisite(proposal: Proposal) -> Criterion | None:
@@ -303,15 +328,32 @@ def earlier_years(proposal: Proposal) -> tuple[Criterion | None, list[AwardRecor
         return None, []
     year = proposal.plan.year
     years = list(range(year - title.earlier_years, year))
-    records = _records(
-        title=title.earlier_title, unit_id=proposal.unit_id, key=proposal.nominee_key, years=years
-    )
+    records, ambiguous = identity_records(proposal, title=title.earlier_title, years=years)
     label = _("Đạt %(title)s %(n)s năm liền trước (%(years)s)") % {
         "title": title.earlier_title,
         "n": title.earlier_years,
         "years": ", ".join(map(str, years)),
     }
+    if ambiguous:
+        return (
+            Criterion(
+                "earlier",
+                label,
+                TO_CHECK,
+                _(
+                    "Sổ khen thưởng có nhiều hộ cùng tên chủ hộ “%(name)s”: ghi địa chỉ của hộ để đọc đúng "
+                    "các năm của hộ này."
+                )
+                % {"name": proposal.nominee_name},
+            ),
+            records,
+        )
     held = {r.year for r in records}
+    if proposal.household_id:
+        from .household_decisions import consecutive_years  # it builds on services, which read this
+
+        run = consecutive_years(household=proposal.household, title=title.earlier_title, until=year - 1)
+        held = set(range(year - run, year))
     missing = [y for y in years if y not in held]
     if not missing:
         found = "; ".join(f"{r.year}: QĐ số {r.decision_number}" for r in records)

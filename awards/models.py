@@ -351,6 +351,18 @@ class Proposal(models.Model):
         help_text=_("Cá nhân: họ và tên; hộ gia đình: tên chủ hộ. Để trống khi đề nghị cho chính đơn vị."),
     )
     nominee_position = models.CharField(_("chức vụ, địa chỉ"), max_length=160, blank=True)
+    household = models.ForeignKey(
+        "Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("hộ gia đình"),
+        help_text=_(
+            "Hộ trong sổ hộ gia đình của tổ, nhận ra từ tên chủ hộ và địa chỉ: sổ khen thưởng các năm "
+            "trước được đọc theo hộ, không theo tên (hai hộ có thể cùng tên chủ hộ)."
+        ),
+    )
     achievements = models.TextField(_("tóm tắt thành tích"))
     status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("phiên bản"), default=0)

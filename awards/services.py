@@ -30,6 +30,7 @@ from .models import (
     CouncilSession,
     Decision,
     EvidenceFile,
+    Household,
     Posting,
     PostingComment,
     Proposal,
@@ -116,6 +117,19 @@ def _check_duplicate(*, plan, unit, title, nominee_name: str, exclude: int | Non
         )
 
 
+def register_household(*, unit: Unit, title: Title, nominee_name: str, nominee_position: str):
+    """The household of the group's register a household proposal names: the one active household whose
+    head (and address, when given) match, else None (no such household, or two of the same head's name
+    with no address to tell them apart). The registry's earlier years are then read by household."""
+    if title.for_whom != Title.ForWhom.HOUSEHOLD or not nominee_name:
+        return None
+    key, address = normalise_name(nominee_name), normalise_name(nominee_position)
+    found = [h for h in Household.objects.filter(unit=unit, is_active=True) if h.key[0] == key]
+    if address:
+        found = [h for h in found if h.key[1] == address]
+    return found[0] if len(found) == 1 else None
+
+
 def create_proposal(
     *,
     plan,
@@ -139,6 +153,9 @@ def create_proposal(
             title=title,
             nominee_name=nominee_name,
             nominee_position=nominee_position.strip(),
+            household=register_household(
+                unit=unit, title=title, nominee_name=nominee_name, nominee_position=nominee_position
+            ),
             achievements=achievements.strip(),
             created_by=user,
         )
@@ -190,12 +207,16 @@ def update_proposal(
         proposal.title = title
         proposal.nominee_name, proposal.nominee_position = new["nominee_name"], new["nominee_position"]
         proposal.achievements = new["achievements"]
+        proposal.household = register_household(
+            unit=proposal.unit, title=title, nominee_name=nominee_name, nominee_position=nominee_position
+        )
         proposal.version += 1
         proposal.save(
             update_fields=[
                 "title",
                 "nominee_name",
                 "nominee_position",
+                "household",
                 "achievements",
                 "version",
                 "updated_at",

@@ -225,3 +225,51 @@ def test_checklist_lines_are_to_be_checked(plan):
     lines = [c for c in assess(p).criteria if c.code == "checklist"]
     assert [c.label for c in lines] == title("LDTT").criteria_lines()
     assert all(c.state == TO_CHECK for c in lines)
+
+
+def test_earlier_years_read_the_registrys_identity_not_the_name(plan):
+    """Two heads of household of TDP-01 share a name: the register tells their households apart, and the
+    earlier years are read by household. Two people of the same name in two units: by the unit."""
+    from awards.models import Household
+
+    Title.objects.filter(code="GDVH").update(earlier_title=title("GDVH"), earlier_years=2)
+    Title.objects.filter(code="LDTT").update(earlier_title=title("LDTT"), earlier_years=2)
+    group = unit("TDP-01")
+    first = Household.objects.create(unit=group, head_name="Nguyễn Văn An", address="Số 1 Lê Lợi")
+    Household.objects.create(unit=group, head_name="Nguyễn  văn An", address="Số 9 Hùng Vương")
+    person_unit = {"TC-KT": "Trần Thị Bình", "VH-XH": "Trần Thị Bình"}
+    for year in (2022, 2023):
+        common = {"year": year, "decided_on": date(year, 12, 20), "decided_by": "Chủ tịch UBND phường"}
+        AwardRecord.objects.create(
+            title=title("GDVH"), unit=group, household=first, nominee_name=first.head_name,
+            decision_number=f"{year}/QĐ-GĐVH", **common,
+        )  # fmt: skip
+        AwardRecord.objects.create(
+            title=title("LDTT"), unit=unit("TC-KT"), nominee_name=person_unit["TC-KT"],
+            decision_number=f"{year}/QĐ-LĐTT", **common,
+        )  # fmt: skip
+    leader = get_user_model().objects.get(username="totruong1")
+
+    def household_proposal(address: str) -> Proposal:
+        Proposal.objects.filter(plan=plan, unit=group, title=title("GDVH")).delete()
+        return services.create_proposal(
+            plan=plan, unit=group, title=title("GDVH"), user=leader, nominee_name="Nguyễn Văn An",
+            nominee_position=address, achievements="x",
+        )  # fmt: skip
+
+    own = household_proposal("Số 1 Lê Lợi")
+    assert own.household == first
+    assert criterion(own, "earlier").state == MET
+    other = household_proposal("Số 9 Hùng Vương")
+    assert other.household is not None and other.household != first
+    c = criterion(other, "earlier")
+    assert c.state == NOT_MET and "2022" in c.reason and "2023" in c.reason  # same name, not its years
+    unknown = household_proposal("")
+    assert unknown.household is None  # two households of that name: the name alone cannot tell
+    assert criterion(unknown, "earlier").state == TO_CHECK
+    # People: the same name in another unit is another person.
+    assert criterion(proposal(plan, "TC-KT", "LDTT", "Trần Thị Bình"), "earlier").state == MET
+    assert criterion(proposal(plan, "VH-XH", "LDTT", "Trần Thị Bình"), "earlier").state == NOT_MET
+    # A revoked award is no longer held.
+    AwardRecord.objects.filter(household=first, year=2023).update(revoked=True, revoked_reason="Sai")
+    assert criterion(own, "earlier").state == NOT_MET

@@ -738,7 +738,8 @@ def decision_withdraw(request, pk: int):
         return redirect("awards-household-decision", pk=decision.pk)
     messages.success(
         request,
-        _("Đã rút dự thảo quyết định; %(n)s tổ dân phố có thể đưa vào quyết định khác.") % {"n": len(reviews)},
+        _("Đã rút dự thảo quyết định; %(n)s tổ dân phố có thể đưa vào quyết định khác.")
+        % {"n": len(reviews)},
     )
     return redirect("awards-household-decisions")
 
