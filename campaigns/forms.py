@@ -85,7 +85,7 @@ class PledgeForm(forms.Form):
         for target in self.targets:
             chosen = existing.get(target.pk)
             self.fields[f"t_{target.pk}"] = forms.BooleanField(
-                label=f"{target.code} {target.name}", required=False
+                label=f"{target.code} {target.display_name}", required=False
             )
             self.fields[f"v_{target.pk}"] = forms.CharField(
                 label=gettext_lazy("Chỉ tiêu đăng ký"),

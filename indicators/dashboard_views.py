@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -37,7 +37,7 @@ from campaigns.models import Plan
 from campaigns.selectors import current_plan
 
 from . import charts, permissions
-from .models import Assignment, Target, Unit
+from .models import Assignment, Report, ReportedValue, Target, Unit
 from .progress import (
     SUM_KINDS,
     behind_first,
@@ -218,7 +218,9 @@ def dashboard(request, year: int):
             url_for=_url_maker("dashboard-target", plan.year, filters.query),
         )
         cards = status_counts(target_statuses(results))
-        return render_to_string("indicators/_dashboard_body.html", {"sections": sections, "cards": cards})
+        return render_to_string(
+            "indicators/_dashboard_body.html", {"sections": sections, "cards": cards, "unit": filters.unit}
+        )
 
     # The status cards and tables are the same for everyone who asks with the same filters (the unit
     # filter is already checked against the user's scope), so they are rendered once per change of the
@@ -237,8 +239,37 @@ def dashboard(request, year: int):
         "quarter_text": quarter_text(plan, filters.quarter),
         "body": _cached_body(plan, parts, body),
         "years": list(Plan.objects.order_by("-year").values_list("year", flat=True)),
+        "waiting": _waiting_for_approval(request.user, plan, filters),
     }
     return render(request, "indicators/dashboard.html", context)
+
+
+def _waiting_for_approval(user, plan: Plan, filters: Filters) -> list[dict]:
+    """The reports still waiting for approval, per quarter up to the one shown and the quarters after it
+    that have any: what the official figures do not count yet (one query).
+
+    Each says how many, whether the page counts them (the switch), and links to the quarter's
+    completeness page. Shown to those who follow the completeness (the office, the leadership), who
+    can act on it; a unit's own pending report is on its reporting page.
+    """
+    if not permissions.can_follow_completeness(user):
+        return []
+    counts = dict(
+        Report.objects.filter(period__plan=plan, status=Report.Status.SUBMITTED)
+        .values_list("period__quarter")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        {
+            "quarter": q,
+            "text": quarter_text(plan, q),
+            "count": n,
+            "counted": filters.include_submitted and q <= filters.quarter,
+            "url": reverse("completeness", args=[plan.year, q]),
+        }
+        for q, n in sorted(counts.items())
+    ]
 
 
 def dashboard_target(request, year: int, code: str):
@@ -309,11 +340,13 @@ def _target_body(plan: Plan, target_pk: int, filters: Filters, scope: list[int] 
             }
         )
     expected = expected_by_quarter(target, filters.quarter)
+    pending = set() if filters.include_submitted else _quarters_waiting(plan, element_ids, filters.quarter)
     quarters = []
     for q in range(1, filters.quarter + 1):
         value = result.by_quarter.get(q)
         added = None
-        if target.kind == Target.Kind.FLOW and value is not None:
+        has_data = q in result.quarters_with_data
+        if target.kind == Target.Kind.FLOW and value is not None and has_data:
             added = value - (result.by_quarter.get(q - 1) or Decimal(0))
         quarters.append(
             {
@@ -322,6 +355,9 @@ def _target_body(plan: Plan, target_pk: int, filters: Filters, scope: list[int] 
                 "value": value,
                 "added": added,
                 "expected": expected.get(q),
+                # Figures of the quarter are in, but not approved yet: say so rather than show 0.
+                "pending": not has_data and q in pending,
+                "has_data": has_data,
             }
         )
     target_url = _url_maker("dashboard-target", plan.year, filters.query)
@@ -345,6 +381,21 @@ def _target_body(plan: Plan, target_pk: int, filters: Filters, scope: list[int] 
         ],
     }
     return render_to_string("indicators/_dashboard_target_body.html", context)
+
+
+def _quarters_waiting(plan: Plan, element_ids: set[int], up_to: int) -> set[int]:
+    """The quarters ≤ `up_to` holding a figure behind the target in a report still waiting for approval."""
+    return set(
+        ReportedValue.objects.filter(
+            report__period__plan=plan,
+            report__period__quarter__lte=up_to,
+            report__status=Report.Status.SUBMITTED,
+            element_id__in=element_ids,
+        )
+        .order_by()
+        .values_list("report__period__quarter", flat=True)
+        .distinct()
+    )
 
 
 def dashboard_unit(request, year: int, unit_code: str):

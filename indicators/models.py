@@ -334,7 +334,25 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
+        return f"{self.code} — {self.display_name}"
+
+    # The catalogue shortens the plan's "đạt từ 93% trở lên" to "(từ … trở lên)": the name keeps the
+    # plan's wording as data, and pages show it with the figure in place of the ellipsis.
+    FROM_PLACEHOLDER = "(từ … trở lên)"
+
+    @property
+    def display_name(self) -> str:
+        """The name as pages show it: "Sản lượng thủy sản (từ 180 tấn trở lên)", never "(từ … trở lên)"."""
+        if self.FROM_PLACEHOLDER not in self.name:
+            return self.name
+        if self.target_value is None:
+            return self.name.replace(f" {self.FROM_PLACEHOLDER}", "").replace(self.FROM_PLACEHOLDER, "")
+        from .templatetags.vn import format_number
+
+        unit = self.unit_of_measure
+        figure = format_number(self.target_value)
+        figure = f"{figure}%" if unit == "%" else f"{figure} {unit}".strip()
+        return self.name.replace(self.FROM_PLACEHOLDER, f"(từ {figure} trở lên)")
 
     @property
     def is_heading(self) -> bool:

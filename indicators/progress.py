@@ -11,7 +11,9 @@ attribute lookups per row cost the template engine as much as the roll-up itself
 
 from __future__ import annotations
 
-from collections import Counter
+import copy
+import dataclasses
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,11 +22,11 @@ from django.db.models import Exists, OuterRef
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from campaigns.models import Plan, PlanSection
+from campaigns.models import Commitment, Plan, PlanSection, Pledge
 
 from . import charts
 from .models import Assignment, Report, ReportedValue, Target, Unit
-from .rollup import Status, TargetResult, element_ids_behind, pace_share, rollup
+from .rollup import Status, TargetResult, element_ids_behind, judge, pace_share, rollup
 from .templatetags.vn import format_number
 from .templatetags.vn import target_figure as chi_tieu
 
@@ -41,8 +43,16 @@ BADGE_CLASS = {
 STATUS_ORDER = [Status.BEHIND, Status.ON_TRACK, Status.ACHIEVED, Status.NO_DATA, Status.INFO]
 SUM_KINDS = (Target.Kind.FLOW, Target.Kind.STOCK)
 
-# Figures are shown with at most two decimals (rounding is for display only).
+# Figures are shown with at most two decimals (rounding is for display only); an amount in đồng with
+# none: nobody pays a hundredth of a đồng, and 8.798.800.000,33 đồng reads as a typing error.
 DECIMALS = 2
+WHOLE_UNITS = ("đồng",)
+
+
+def decimals_for(target: Target) -> int:
+    """How many decimals a figure of `target` is shown with."""
+    return 0 if target.unit_of_measure in WHOLE_UNITS else DECIMALS
+
 
 UrlFor = Callable[[str], str]
 
@@ -63,7 +73,7 @@ def figure_text(target: Target, value: Decimal | None) -> str:
         return _("Đạt chuẩn") if value >= 1 else _("Chưa đạt chuẩn")
     if target.unit_of_measure == "mức độ":
         return _("Mức độ %(level)s") % {"level": format_number(value, DECIMALS)}
-    number = format_number(value, DECIMALS)
+    number = format_number(value, decimals_for(target))
     return f"{number} {target.unit_of_measure}" if target.unit_of_measure else number
 
 
@@ -72,6 +82,9 @@ def target_text(target: Target) -> str:
     if target.is_heading:
         return ""
     figure = chi_tieu(target)
+    if target.target_value is not None and target.unit_of_measure != "mức độ":
+        # A unit's share of the ward's figure can have any number of decimals (20.000 ÷ 3).
+        figure = format_number(target.target_value, decimals_for(target))
     if target.unit_of_measure and target.unit_of_measure != "mức độ":
         figure = f"{figure} {target.unit_of_measure}"
     if target.comparator == Target.Comparator.MAINTAIN:
@@ -152,15 +165,55 @@ class Row:
     target_text: str = ""
     progress_text: str = ""
     projection_text: str = ""
+    # The status and the projection in words, so that they never seem to contradict each other.
+    projection_note: str = ""
+    # Where the figure a unit is measured against comes from (its pledge, its share of the ward's).
+    goal_note: str = ""
     bar: str = ""
     trend: str = ""
 
 
-def target_row(result: TargetResult, *, quarter: int, url_for: UrlFor = no_url, depth: int = 0) -> Row:
+def projection_note(result: TargetResult, *, quarter: int) -> str:
+    """The status and the year-end projection of a flow in one sentence.
+
+    The projection follows the target's pace (`rollup._projection`), so a flow behind its pace is
+    projected below its figure; what can still look contradictory is a quarter not yet counted (its
+    reports wait for approval): the status measures the year-to-date against that quarter's pace,
+    while the projection runs from the quarters that have figures. The sentence says which.
+    """
+    target = result.target
+    if (
+        target.kind != Target.Kind.FLOW
+        or result.projection is None
+        or not target.target_value
+        or expected_percent(target, quarter) is None
+        or result.status not in (Status.BEHIND, Status.ON_TRACK)
+    ):
+        return ""
+    percent = f"{format_number(result.projection * HUNDRED / target.target_value, 0)} %"
+    if target.comparator == Target.Comparator.LTE:
+        return _("Dự kiến cả năm bằng %(p)s dự toán") % {"p": percent}
+    if result.status == Status.ON_TRACK:
+        return _("Dự kiến cả năm đạt %(p)s chỉ tiêu") % {"p": percent}
+    latest = max(result.quarters_with_data, default=None)
+    if latest is not None and latest < quarter:
+        return _(
+            "Chậm so với tiến độ quý %(q)s vì quý %(q)s chưa có số liệu được tính; "
+            "theo các quý đã có, dự kiến cả năm đạt %(p)s chỉ tiêu"
+        ) % {"q": charts.ROMAN[quarter], "p": percent}
+    return _("Chậm so với tiến độ quý (cần %(e)s); dự kiến cả năm đạt %(p)s chỉ tiêu") % {
+        "e": f"{format_number(expected_percent(target, quarter), 0)} %",
+        "p": percent,
+    }
+
+
+def target_row(
+    result: TargetResult, *, quarter: int, url_for: UrlFor = no_url, depth: int = 0, goal_note: str = ""
+) -> Row:
     """The row of one roll-up result after `quarter`: its texts, status, progress bar and sparkline."""
     target = result.target
     if target.is_heading:
-        return Row(kind="heading", code=target.code, name=target.name, depth=depth)
+        return Row(kind="heading", code=target.code, name=target.display_name, depth=depth)
     progress = format_number(result.progress, 1) if result.progress is not None else ""
     progress_text = f"{progress} %" if progress else ""
     bar_label = (
@@ -171,7 +224,7 @@ def target_row(result: TargetResult, *, quarter: int, url_for: UrlFor = no_url, 
     return Row(
         kind="target",
         code=target.code,
-        name=target.name,
+        name=target.display_name,
         depth=depth,
         url=url_for(target.code),
         status=result.status,
@@ -181,6 +234,8 @@ def target_row(result: TargetResult, *, quarter: int, url_for: UrlFor = no_url, 
         target_text=target_text(target),
         progress_text=progress_text,
         projection_text=figure_text(target, result.projection),
+        projection_note=projection_note(result, quarter=quarter),
+        goal_note=goal_note,
         bar=charts.progress_bar(
             result.progress,
             status=result.status,
@@ -268,10 +323,6 @@ def quarter_chart(result: TargetResult, *, quarter: int) -> SafeString:
 # --- the ward -----------------------------------------------------------------------------------------
 
 
-def _reported_element_ids(unit: Unit, plan: Plan) -> set[int]:
-    return set(Assignment.objects.filter(unit=unit, element__plan=plan).values_list("element_id", flat=True))
-
-
 def ward_results(
     *,
     plan: Plan,
@@ -283,27 +334,162 @@ def ward_results(
 ) -> list[TargetResult]:
     """The roll-up after `quarter`, in plan order, narrowed as the dashboard's filters ask.
 
-    ``unit`` counts only that unit's figures and keeps only the targets its own figures stand behind
-    (the rest would all read "no data"); ``group`` and ``content_id`` keep the targets of one group or
-    one campaign content. Headings are kept (status INFO) so that tables can caption their rows.
+    ``unit`` gives that unit's progress (`unit_results`): its own figures, for the targets they stand
+    behind, judged against its own figure for each target, never against the ward's; ``group`` and
+    ``content_id`` keep the targets of one group or one campaign content. Headings are kept (status
+    INFO) so that tables can caption their rows.
     """
-    results = rollup(
-        plan=plan,
-        up_to_quarter=quarter,
-        unit_ids=[unit.pk] if unit else None,
-        include_submitted=include_submitted,
-    )
+    if unit:
+        results = [
+            u.result
+            for u in unit_results(
+                plan=plan, unit=unit, quarter=quarter, include_submitted=include_submitted, with_ward=False
+            )
+        ]
+    else:
+        results = rollup(plan=plan, up_to_quarter=quarter, include_submitted=include_submitted)
     if group:
         results = [r for r in results if r.target.group == group]
     if content_id:
         results = [r for r in results if r.target.content_id == content_id]
-    if unit:
-        reported = _reported_element_ids(unit, plan)
-        by_pk = {r.target.pk: r.target for r in results}
-        results = [
-            r for r in results if r.target.is_heading or element_ids_behind(r.target, by_pk) & reported
-        ]
     return results
+
+
+# --- a unit's progress: its own figures against its own goals ---------------------------------------
+
+
+class GoalBasis:
+    PLEDGE = "pledge"
+    SHARE = "share"
+    WARD = "ward"
+
+
+@dataclass
+class UnitGoal:
+    """The figure a unit is measured against for one target, and where it comes from."""
+
+    value: Decimal | None
+    basis: str  # GoalBasis
+    note: str
+    baseline: Decimal | None = None
+
+
+@dataclass
+class UnitResult:
+    """A unit's own roll-up result judged against its own goal (`result.target.target_value` is the
+    goal, so every text and bar drawn from the result speaks of the unit's figure), and the ward's
+    figure for the same target beside it."""
+
+    result: TargetResult
+    goal: UnitGoal | None
+    ward: TargetResult | None = None
+
+
+def unit_goals(*, plan: Plan, unit: Unit, targets: list[Target]) -> tuple[dict[int, UnitGoal], set[int]]:
+    """What each target the unit reports for asks of that unit (one meaning of "a unit's progress",
+    used by the dashboard's unit filter, the unit's page and its PDF report), and the data elements
+    the unit reports.
+
+    1. Where the unit's pledge (submitted or acknowledged) commits it to a figure for the target, that
+       figure, with the pledge's own last-year result as the baseline of a "giảm còn" commitment.
+    2. Otherwise, for a sum (a flow or a stock: output, herds, jobs), the unit's equal share of the
+       ward's figure: the ward's target divided by the number of units that report the figures behind
+       it (the plan sets no figure per unit; 800 head of cattle over 8 groups asks 100 of each). A unit
+       that alone reports a figure (the agriculture office, the grain) answers for all of it.
+    3. Otherwise (a rate, a level, a standard: the share of poor households, a school's level) the
+       ward's own figure, which applies to each unit as it does to the ward.
+
+    Two queries, whatever the number of units and targets.
+    """
+    by_pk = {t.pk: t for t in targets}
+    reporters: dict[int, set[int]] = defaultdict(set)
+    for element_id, unit_id in Assignment.objects.filter(element__plan=plan).values_list(
+        "element_id", "unit_id"
+    ):
+        reporters[element_id].add(unit_id)
+    reported = {element_id for element_id, units in reporters.items() if unit.pk in units}
+    pledged = {
+        c.target_id: c
+        for c in Commitment.objects.filter(
+            pledge__plan=plan,
+            pledge__unit=unit,
+            pledge__status__in=[Pledge.Status.SUBMITTED, Pledge.Status.ACKNOWLEDGED],
+            target__isnull=False,
+        ).only("target_id", "committed_value", "baseline")
+    }
+    goals = {}
+    for target in targets:
+        if target.is_heading:
+            continue
+        elements = element_ids_behind(target, by_pk)
+        if not elements & reported:
+            continue
+        commitment = pledged.get(target.pk)
+        if commitment is not None and commitment.committed_value is not None:
+            goals[target.pk] = UnitGoal(
+                value=commitment.committed_value,
+                basis=GoalBasis.PLEDGE,
+                note=_("theo đăng ký thi đua của đơn vị"),
+                baseline=commitment.baseline,
+            )
+        elif target.target_value is None:
+            goals[target.pk] = UnitGoal(value=None, basis=GoalBasis.WARD, note="")
+        elif target.kind in SUM_KINDS:
+            count = len(set().union(*(reporters.get(e, set()) for e in elements))) or 1
+            goals[target.pk] = UnitGoal(
+                value=target.target_value / count,
+                basis=GoalBasis.SHARE,
+                note=_("1/%(n)s chỉ tiêu của phường (%(n)s đơn vị cùng báo cáo)") % {"n": count}
+                if count > 1
+                else _("toàn bộ chỉ tiêu của phường (đơn vị duy nhất báo cáo)"),
+            )
+        else:
+            goals[target.pk] = UnitGoal(
+                value=target.target_value, basis=GoalBasis.WARD, note=_("chỉ tiêu chung của phường")
+            )
+    return goals, reported
+
+
+def judged_against(result: TargetResult, goal: UnitGoal | None, *, quarter: int) -> TargetResult:
+    """`result` (a unit's own roll-up) judged against `goal` by the plan's rules (`rollup.judge`:
+    comparator, pace, trend), as a result whose target carries the goal as its figure."""
+    if goal is None or goal.value is None or result.target.is_heading:
+        return result
+    status, progress = judge(result, against=goal.value, quarter=quarter, baseline=goal.baseline)
+    target = copy.copy(result.target)
+    target.target_value = goal.value
+    baseline = goal.baseline if goal.baseline is not None else result.baseline
+    return dataclasses.replace(result, target=target, status=status, progress=progress, baseline=baseline)
+
+
+def unit_results(
+    *, plan: Plan, unit: Unit, quarter: int, include_submitted: bool, with_ward: bool = True
+) -> list[UnitResult]:
+    """A unit's progress: every target the unit reports a figure for (and the headings above them), in
+    plan order, its own figures judged against its own goals (`unit_goals`), the ward's beside them.
+
+    Two roll-ups (the ward's, unless ``with_ward`` is False, and the unit's, which borrows the ward's
+    definitions) and `unit_goals`' two queries.
+    """
+    scope = {"plan": plan, "up_to_quarter": quarter, "include_submitted": include_submitted}
+    if with_ward:
+        ward = rollup(**scope)
+        own = rollup(unit_ids=[unit.pk], definitions_from=ward, **scope)
+    else:
+        own = rollup(unit_ids=[unit.pk], **scope)
+        ward = [None] * len(own)
+    goals, _reported = unit_goals(plan=plan, unit=unit, targets=[r.target for r in own])
+    out = []
+    for ward_result, mine in zip(ward, own, strict=True):
+        target = mine.target
+        if target.is_heading:
+            out.append(UnitResult(result=mine, goal=None, ward=ward_result))
+        elif target.pk in goals:
+            goal = goals[target.pk]
+            out.append(
+                UnitResult(result=judged_against(mine, goal, quarter=quarter), goal=goal, ward=ward_result)
+            )
+    return out
 
 
 def target_statuses(results: list[TargetResult]) -> list[str]:
@@ -350,7 +536,8 @@ def rows_by_group(results: list[TargetResult], *, quarter: int) -> dict[str, lis
 
 @dataclass
 class UnitRow:
-    """A target a unit reports for: the unit's own figure beside the ward's (`ward`, a `Row`)."""
+    """A target a unit reports for: the unit's own figure and its own goal (`unit_goals`) beside the
+    ward's (`ward`, a `Row`)."""
 
     ward: Row
     group: str
@@ -359,58 +546,61 @@ class UnitRow:
     denominator: Decimal | None
     is_sum: bool
     share: Decimal | None
-    # The unit's own status against the ward's figure, for a rate, a level or a standard; "" for a sum
-    # (a group's part of the ward's output would always read behind).
+    # The unit's own status against its own goal (its pledge, its share of the ward's, or the ward's
+    # rate): the same judgement as the dashboard's unit filter.
     status: str
     status_label: str
     badge_class: str
     trend: str
+    goal_text: str = ""
+    goal_note: str = ""
+    progress_text: str = ""
+    bar: str = ""
+    projection_note: str = ""
 
     kind = "target"
 
     @property
     def judged_status(self) -> str:
-        """The status the unit answers for: its own for a rate, a level or a standard; for a sum it
-        contributes to, the ward's."""
-        return self.ward.status if self.is_sum else self.status
+        """The status the unit answers for: its own, against its own goal."""
+        return self.status
 
 
 def unit_rows(
     *, plan: Plan, unit: Unit, quarter: int, include_submitted: bool, url_for: UrlFor = no_url
 ) -> list[UnitRow]:
-    """Every target the unit reports a figure for, in plan order: its own figures and the ward's.
-
-    Two roll-ups (the ward's and the unit's), each a constant number of queries.
-    """
-    reported = _reported_element_ids(unit, plan)
-    scope = {"plan": plan, "up_to_quarter": quarter, "include_submitted": include_submitted}
-    ward = rollup(**scope)
-    own = {r.target.pk: r for r in rollup(unit_ids=[unit.pk], **scope)}
-    by_pk = {r.target.pk: r.target for r in ward}
+    """Every target the unit reports a figure for, in plan order: its own figures and goals (the unit's
+    progress, `unit_results`), and the ward's."""
     rows = []
-    for result in ward:
-        target = result.target
-        if target.is_heading or not element_ids_behind(target, by_pk) & reported:
+    for item in unit_results(plan=plan, unit=unit, quarter=quarter, include_submitted=include_submitted):
+        mine, ward = item.result, item.ward
+        target = mine.target
+        if target.is_heading:
             continue
-        mine = own[target.pk]
         is_sum = target.kind in SUM_KINDS
+        own = target_row(mine, quarter=quarter, goal_note=item.goal.note if item.goal else "")
         rows.append(
             UnitRow(
-                ward=target_row(result, quarter=quarter, url_for=url_for),
+                ward=target_row(ward, quarter=quarter, url_for=url_for),
                 group=target.group,
                 text=figure_text(target, mine.actual),
                 numerator=mine.numerator,
                 denominator=mine.denominator,
                 is_sum=is_sum,
-                share=share(mine.actual, result.actual) if is_sum else None,
-                status="" if is_sum else mine.status,
-                status_label="" if is_sum else mine.status_label,
-                badge_class="" if is_sum else BADGE_CLASS[mine.status],
+                share=share(mine.actual, ward.actual) if is_sum else None,
+                status=mine.status,
+                status_label=mine.status_label,
+                badge_class=BADGE_CLASS[mine.status],
                 trend=charts.sparkline(
                     mine.by_quarter,
-                    status=Status.INFO if is_sum else mine.status,
+                    status=mine.status,
                     label=f"{unit.name} — {charts.trend_label(mine.by_quarter, decimals=DECIMALS)}",
                 ),
+                goal_text=own.target_text,
+                goal_note=own.goal_note,
+                progress_text=own.progress_text,
+                bar=own.bar,
+                projection_note=own.projection_note,
             )
         )
     return rows

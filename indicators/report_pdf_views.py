@@ -115,7 +115,7 @@ def _key_charts(results: list[TargetResult], *, quarter: int) -> list[dict]:
             found.append(
                 {
                     "code": target.code,
-                    "name": target.name,
+                    "name": target.display_name,
                     "chart": _in_document_font(quarter_chart(result, quarter=quarter)),
                 }
             )

@@ -418,15 +418,24 @@ def _status(
 
 
 def _projection(target: Target, actual: Decimal | None, reported: set[int]) -> Decimal | None:
-    """Year-end projection: a flow's run rate × 4, anything else its current value.
+    """Year-end projection: a flow's year-to-date divided by the share of the year its pace expects
+    by the latest quarter with data (`pace_share`); anything else its current value.
 
-    The run rate divides by the quarters elapsed up to the latest quarter with data (a quarter still
-    waiting for approval is not counted as a quarter of zero output).
+    With the even pace this is the run rate × 4 (half the year's figure after quarter II makes the
+    whole figure at year end); with the office's profile it follows the seasons: rice at 0/50/100 %
+    projects its first harvest × 2 after quarter II. So a flow projected below its figure is exactly a
+    flow behind its pace, and a status and the projection beside it tell the same story. A quarter
+    still waiting for approval is not counted as a quarter of zero output. Where the pace expects
+    nothing yet (rice in quarter I) there is nothing to project from: None.
     """
     if actual is None:
         return None
     if target.kind == Target.Kind.FLOW and reported:
-        return actual * 4 / max(reported)
+        latest = max(reported)
+        if target.pace_profile is None:
+            return actual * 4 / latest
+        expected = pace_share(target, latest)
+        return actual / expected if expected else None
     return actual
 
 
@@ -479,10 +488,13 @@ def rollup(
     up_to_quarter: int,
     unit_ids: Iterable[int] | None = None,
     include_submitted: bool = False,
+    definitions_from: list[TargetResult] | None = None,
 ) -> list[TargetResult]:
     """`compute_rollup`, served from the cache while the plan's data fingerprint is unchanged.
 
     The dashboard, its PDF, the API and pledge pages ask for the same few roll-ups again and again.
+    ``definitions_from``, another roll-up of the same plan, lends its targets, terms and baselines, so
+    that a second roll-up (a unit's beside the ward's) reads only the values: one query, not four.
     """
     _check_quarter(up_to_quarter)
     if unit_ids is not None:
@@ -491,7 +503,11 @@ def rollup(
         plan,
         ("rollup", up_to_quarter, unit_ids, include_submitted),
         lambda: compute_rollup(
-            plan=plan, up_to_quarter=up_to_quarter, unit_ids=unit_ids, include_submitted=include_submitted
+            plan=plan,
+            up_to_quarter=up_to_quarter,
+            unit_ids=unit_ids,
+            include_submitted=include_submitted,
+            definitions_from=definitions_from,
         ),
     )
 
@@ -502,6 +518,7 @@ def compute_rollup(
     up_to_quarter: int,
     unit_ids: Iterable[int] | None = None,
     include_submitted: bool = False,
+    definitions_from: list[TargetResult] | None = None,
 ) -> list[TargetResult]:
     """Every target of `plan`, in plan order, as it stands after quarter `up_to_quarter`.
 
@@ -515,14 +532,18 @@ def compute_rollup(
     _check_quarter(up_to_quarter)
     if unit_ids is not None:
         unit_ids = list(unit_ids)
-    targets = list(
-        Target.objects.filter(plan=plan)
-        .order_by("order", "pk")
-        .prefetch_related(
-            Prefetch("terms", queryset=TargetTerm.objects.select_related("element").order_by("pk"))
+    if definitions_from is not None:
+        targets = [r.target for r in definitions_from]
+        baselines = {r.target.pk: r.baseline for r in definitions_from if r.baseline is not None}
+    else:
+        targets = list(
+            Target.objects.filter(plan=plan)
+            .order_by("order", "pk")
+            .prefetch_related(
+                Prefetch("terms", queryset=TargetTerm.objects.select_related("element").order_by("pk"))
+            )
         )
-    )
-    baselines = dict(Baseline.objects.filter(target__plan=plan).values_list("target_id", "value"))
+        baselines = dict(Baseline.objects.filter(target__plan=plan).values_list("target_id", "value"))
     totals = _element_totals(
         plan=plan, up_to_quarter=up_to_quarter, unit_ids=unit_ids, include_submitted=include_submitted
     )
