@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,16 +14,30 @@ from .copying import PlanCopyError, copy_plan
 from .models import Plan
 from .selectors import current_plan as plan_for_menus
 from .selectors import plan_document
+from .tasks import empty_reasons, tasks_for
 
 
 def home(request):
-    """Sends each role to what it does; an account without a role is told so and sees nothing."""
+    """The user's own tasks with their deadlines, then the role's shortcuts; an account without a role
+    is told so and sees nothing."""
     role = permissions.role_of(request.user)
     plan = plan_for_menus() if role else None
     units = list(permissions.units_visible_to(request.user)) if role in {"official", "group_leader"} else []
     unread = request.user.notifications.filter(read_at__isnull=True).count() if role else 0
+    today = timezone.localdate()
+    tasks = tasks_for(request.user, today=today) if role else []
     return render(
-        request, "campaigns/home.html", {"role": role, "plan": plan, "my_units": units, "unread": unread}
+        request,
+        "campaigns/home.html",
+        {
+            "role": role,
+            "plan": plan,
+            "my_units": units,
+            "unread": unread,
+            "tasks": tasks,
+            "empty_reasons": empty_reasons(request.user, today=today) if role and not tasks else [],
+            "today": today,
+        },
     )
 
 

@@ -572,6 +572,8 @@ class Notification(models.Model):
         PERIOD_OPEN = "period_open", _("Mở kỳ báo cáo")
         DEADLINE = "deadline", _("Sắp hết hạn nộp")
         REPORT_RETURNED = "report_returned", _("Báo cáo bị trả lại")
+        REPORT_APPROVED = "report_approved", _("Báo cáo đã được duyệt")
+        REMINDER = "reminder", _("Nhắc nộp báo cáo")
         PLEDGE_TO_ACKNOWLEDGE = "pledge_submitted", _("Bản đăng ký chờ tiếp nhận")
         COUNCIL_SESSION = "council_session", _("Phiên họp Hội đồng")
 

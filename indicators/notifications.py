@@ -24,8 +24,13 @@ logger = logging.getLogger(__name__)
 SUBJECT_LENGTH = 150
 
 
-def notify(users, *, kind: str, text: str, url: str = "", key: str, email: bool = True) -> int:
-    """Create one notification per user for this key (skipping those who already have it)."""
+def notify(
+    users, *, kind: str, text: str, url: str = "", key: str, email: bool = True, body: str = ""
+) -> int:
+    """Create one notification per user for this key (skipping those who already have it).
+
+    `body` is the mail's text when it says more than the in-app line (a reminder lists each unit's
+    form); by default the mail is the line and its link."""
     users = [u for u in users if u is not None]
     if not users:
         return 0
@@ -41,7 +46,7 @@ def notify(users, *, kind: str, text: str, url: str = "", key: str, email: bool 
         recipients = [u.pk for u in fresh if u.email]
         if recipients:
             subject = mail_subject(text)
-            body = f"{text}\n\n{url}"
+            body = body or f"{text}\n\n{url}"
             transaction.on_commit(
                 lambda: send_mails(key=key, user_ids=recipients, subject=subject, body=body)
             )
@@ -113,7 +118,7 @@ def office_users() -> list:
 
 
 def report_returned(report: Report) -> None:
-    url = reverse("report-entry", args=[report.period.plan.year, report.period.quarter, report.unit.code])
+    url = entry_path(report.period, report.unit)
     notify(
         people_of([report.unit]),
         kind=Notification.Kind.REPORT_RETURNED,
@@ -122,6 +127,55 @@ def report_returned(report: Report) -> None:
         url=url,
         key=f"report-returned:{report.pk}:{report.version}",
     )
+
+
+def report_approved(report: Report) -> None:
+    """The unit's people hear that their quarter was approved, as they hear of a return."""
+    notify(
+        people_of([report.unit]),
+        kind=Notification.Kind.REPORT_APPROVED,
+        text=_("Báo cáo %(p)s của %(u)s đã được duyệt.") % {"p": report.period, "u": report.unit},
+        url=entry_path(report.period, report.unit),
+        key=f"report-approved:{report.pk}:{report.version}",
+    )
+
+
+def entry_path(period: ReportingPeriod, unit: Unit) -> str:
+    return reverse("report-entry", args=[period.plan.year, period.quarter, unit.code])
+
+
+def remind_units(*, period: ReportingPeriod, units, kind: str, text: str, key: str) -> int:
+    """One notification (and mail) per person of these units, linking to the form of his unit (to his
+    list of quarters when several of his units are behind); `text` is formatted with `units`, `period`
+    and `deadline`. Returns how many people were reminded."""
+    units = list(units)
+    if not units:
+        return 0
+    unit_ids = {u.pk for u in units}
+    profiles = (
+        Profile.objects.filter(units__in=units, user__is_active=True)
+        .select_related("user")
+        .prefetch_related("units")
+        .distinct()
+    )
+    deadline = period.effective_deadline.strftime("%d/%m/%Y")
+    sent = 0
+    for profile in profiles:
+        mine = [u for u in profile.units.all() if u.pk in unit_ids]
+        if not mine:
+            continue
+        line = text % {"units": ", ".join(u.name for u in mine), "period": period, "deadline": deadline}
+        url = entry_path(period, mine[0]) if len(mine) == 1 else reverse("report-list")
+        links = "\n".join(f"- {u.name}: {entry_path(period, u)}" for u in mine)
+        sent += notify(
+            [profile.user],
+            kind=kind,
+            text=line,
+            url=url,
+            key=key,
+            body=f"{line}\n\n{links}",
+        )
+    return sent
 
 
 def pledge_submitted(pledge) -> None:
@@ -136,34 +190,76 @@ def pledge_submitted(pledge) -> None:
     )
 
 
+def units_to_remind(period: ReportingPeriod, today: date) -> list[Unit]:
+    """The units that still owe this quarter and can still send it today: not submitted or approved,
+    and entry open (the period open, or the office reopened the unit's report). Nobody is reminded of a
+    quarter he can no longer report: locked, past its deadline without extension, or approved."""
+    units = list(
+        Unit.objects.filter(assignments__element__plan=period.plan).distinct().order_by("order", "name")
+    )
+    reports = {r.unit_id: r for r in Report.objects.filter(period=period)}
+    done = (Report.Status.SUBMITTED, Report.Status.APPROVED)
+    period_open = period.is_open_on(today)
+    out = []
+    for unit in units:
+        report = reports.get(unit.pk)
+        if report is not None and report.status in done:
+            continue
+        reopened = report is not None and report.reopened_until is not None and today <= report.reopened_until
+        if period_open or reopened:
+            out.append(unit)
+    return out
+
+
+REMINDED = "indicators.period.reminded"
+
+
+def last_reminded(period: ReportingPeriod) -> dict[str, object]:
+    """unit code → when its people were last reminded of this quarter (by the office or the daily
+    command), read from the action log in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import ActionLog
+
+    out: dict[str, object] = {}
+    entries = ActionLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(ReportingPeriod), object_id=period.pk, action=REMINDED
+    ).order_by("at", "pk")
+    for entry in entries:
+        for code in (entry.data or {}).get("units", []):
+            out[code] = entry.at
+    return out
+
+
 def period_reminders(*, today: date | None = None) -> int:
-    """Daily: a period that opens today, and a deadline in three days for units that have not submitted."""
+    """Daily: a period that opens today, and a deadline in three days for units that have not submitted.
+
+    Each person hears once, with a link to his unit's form; a quarter that is closed (locked, past its
+    deadline, the unit's report submitted or approved) reminds nobody. The deadline reminder is written
+    to the period's action log, so the completeness page shows it as the units' last reminder."""
     today = today or timezone.localdate()
     sent = 0
-    reporting_units = Unit.objects.filter(assignments__isnull=False).distinct()
     for period in ReportingPeriod.objects.select_related("plan").filter(opens_on=today, is_locked=False):
-        sent += notify(
-            people_of(reporting_units.filter(assignments__element__plan=period.plan)),
+        sent += remind_units(
+            period=period,
+            units=units_to_remind(period, today),
             kind=Notification.Kind.PERIOD_OPEN,
-            text=_("Đã mở nhập số liệu %(p)s, hạn nộp %(d)s.")
-            % {"p": period, "d": period.deadline.strftime("%d/%m/%Y")},
-            url=reverse("report-list"),
+            text=_("Đã mở nhập số liệu %(period)s cho %(units)s, hạn nộp %(deadline)s."),
             key=f"period-open:{period.pk}",
         )
     soon = today + timedelta(days=3)
     for period in ReportingPeriod.objects.select_related("plan").filter(is_locked=False):
         if period.effective_deadline != soon:
             continue
-        done = Report.objects.filter(
-            period=period, status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED]
-        ).values_list("unit_id", flat=True)
-        pending = reporting_units.filter(assignments__element__plan=period.plan).exclude(pk__in=done)
-        sent += notify(
-            people_of(pending),
+        pending = units_to_remind(period, today)
+        reached = remind_units(
+            period=period,
+            units=pending,
             kind=Notification.Kind.DEADLINE,
-            text=_("Còn 3 ngày đến hạn nộp số liệu %(p)s (%(d)s).")
-            % {"p": period, "d": soon.strftime("%d/%m/%Y")},
-            url=reverse("report-list"),
+            text=_("Còn 3 ngày đến hạn nộp số liệu %(period)s (%(deadline)s): %(units)s chưa gửi."),
             key=f"deadline:{period.pk}:{soon.isoformat()}",
         )
+        if reached:
+            log_action(period, REMINDED, None, {"units": [u.code for u in pending], "people": reached})
+        sent += reached
     return sent

@@ -157,6 +157,16 @@ def _may_review_unit(user, report: Report) -> bool:
     return role == Role.OFFICIAL and report.unit_id in own_unit_ids(user)
 
 
+def may_review_unit(user, report: Report) -> bool:
+    """Whether the report's unit is one the user reviews (whatever the report's state)."""
+    return _may_review_unit(user, report)
+
+
+def reviews_reports(user) -> bool:
+    """The roles with a review queue: leadership and the office (any unit), officials (their units)."""
+    return role_of(user) in REVIEWING_ROLES | {Role.OFFICIAL}
+
+
 def can_review_report(user, report: Report, *, typed: set[int] | None = None) -> bool:
     """Approve or return a submitted report: leadership and the office for any unit, an official for
     the units he serves; never by its submitter, nor by anybody who entered or changed one of its

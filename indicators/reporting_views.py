@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Plan
 from campaigns.selectors import current_plan
 
-from . import permissions, services
+from . import notifications, permissions, selectors, services
 from .audit import ACTION_LABELS, entries_for
 from .forms import ReasonForm, ReopenForm, ReportEntryForm, VersionForm
 from .models import DataElement, Report, ReportingPeriod, TargetTerm, Unit, ValueChange
@@ -60,7 +61,7 @@ def _elements(unit: Unit, period: ReportingPeriod) -> list[DataElement]:
 
 
 def report_list(request):
-    """My units' quarters (to enter) and the reports waiting for my review."""
+    """My units' quarters (the one to act on first) and the reports waiting for my review."""
     if not permissions.has_role(request.user):
         raise PermissionDenied
     plans = list(Plan.objects.order_by("-year").only("pk", "year"))
@@ -75,45 +76,91 @@ def report_list(request):
     open_elsewhere = [
         p for p in ReportingPeriod.objects.exclude(plan=plan).select_related("plan") if p.is_open_on(today)
     ]
-    units = list(permissions.units_for_entry(request.user).filter(assignments__element__plan=plan).distinct())
-    reports = {
-        (r.unit_id, r.period_id): r
-        for r in Report.objects.filter(unit__in=units, period__plan=plan).select_related("period")
-    }
-    rows = []
-    for unit in units:
-        cells = []
-        for period in periods:
-            report = reports.get((unit.pk, period.pk))
-            cells.append(
-                {
-                    "period": period,
-                    "report": report,
-                    "open": permissions.report_is_open(report, today) if report else period.is_open_on(today),
-                    "late": report.is_late(today) if report else today > period.effective_deadline,
-                }
-            )
-        rows.append({"unit": unit, "cells": cells})
-    queue = permissions.reviewable_reports(
-        request.user,
-        permissions.reports_visible_to(request.user)
-        .filter(status=Report.Status.SUBMITTED, period__plan=plan)
-        .select_related("unit", "period__plan", "submitted_by")
-        .order_by("submitted_at"),
-    )
+    cards = selectors.unit_cards(user=request.user, plan=plan, today=today)
+    reviewer = permissions.reviews_reports(request.user)
+    filters = selectors.queue_filters(request.GET)
+    queue = selectors.review_queue(user=request.user, plan=plan, filters=filters) if reviewer else []
     return render(
         request,
         "indicators/report_list.html",
         {
             "plan": plan,
             "periods": periods,
-            "rows": rows,
-            "queue": queue,
+            "cards": cards,
+            "reviewer": reviewer,
+            "queue": [e.report for e in queue],
+            "queue_entries": queue,
+            "filters": filters,
+            "queue_query": filters.query(),
+            "statuses": selectors.QUEUE_STATUSES,
+            "filter_units": _filter_units(request.user, plan) if reviewer else [],
+            "empty_reasons": _queue_empty_reasons(request.user, plan, periods, today)
+            if reviewer and not queue and not filters.active
+            else [],
             "today": today,
             "years": [p.year for p in plans],
-            "open_elsewhere": open_elsewhere if rows else [],
+            "open_elsewhere": open_elsewhere if cards else [],
         },
     )
+
+
+def _filter_units(user, plan) -> list[Unit]:
+    """The units a reviewer can pick in the queue's filter: those of his scope that report this plan."""
+    units = Unit.objects.filter(assignments__element__plan=plan).distinct().order_by("order", "name")
+    if not permissions.sees_all_units(user):
+        units = units.filter(pk__in=permissions.own_unit_ids(user))
+    return list(units)
+
+
+def _queue_empty_reasons(user, plan, periods, today) -> list[str]:
+    """Why nothing waits for this reviewer: reports waiting for someone else (four eyes), units that
+    have not sent the open quarter yet; or that everything is reviewed."""
+    reasons = []
+    waiting = [
+        r
+        for r in permissions.reports_visible_to(user)
+        .filter(status=Report.Status.SUBMITTED, period__plan=plan)
+        .select_related("period")
+        if permissions.may_review_unit(user, r)
+    ]
+    if waiting:
+        reasons.append(
+            ngettext(
+                "%(n)s báo cáo đang chờ người khác duyệt: bạn đã gửi hoặc đã nhập số liệu của báo cáo đó.",
+                "%(n)s báo cáo đang chờ người khác duyệt: bạn đã gửi hoặc đã nhập số liệu của các báo cáo đó.",
+                len(waiting),
+            )
+            % {"n": len(waiting)}
+        )
+    scope = Unit.objects.filter(assignments__element__plan=plan).distinct()
+    if not permissions.sees_all_units(user):
+        scope = scope.filter(pk__in=permissions.own_unit_ids(user))
+    scope_ids = set(scope.values_list("pk", flat=True))
+    for period in periods:
+        if not period.is_open_on(today):
+            continue
+        sent = set(
+            Report.objects.filter(
+                period=period,
+                unit_id__in=scope_ids,
+                status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED],
+            ).values_list("unit_id", flat=True)
+        )
+        missing = len(scope_ids - sent)
+        if missing:
+            reasons.append(
+                ngettext(
+                    "%(period)s: %(n)s đơn vị chưa gửi báo cáo (hạn nộp %(d)s).",
+                    "%(period)s: %(n)s đơn vị chưa gửi báo cáo (hạn nộp %(d)s).",
+                    missing,
+                )
+                % {"period": period, "n": missing, "d": period.effective_deadline.strftime("%d/%m/%Y")}
+            )
+    if not reasons:
+        reasons.append(
+            _("Mọi báo cáo đã gửi của năm %(year)s đều đã được duyệt hoặc trả lại.") % {"year": plan.year}
+        )
+    return reasons
 
 
 def _entry_form(report: Report, unit: Unit, period: ReportingPeriod, data=None) -> ReportEntryForm:
@@ -143,6 +190,9 @@ def _entry_page(
     boxes under the reason (issue 14): a figure typed while the office locked the quarter is not lost."""
     today = timezone.localdate()
     can_edit = permissions.can_edit_report(request.user, report, today=today)
+    can_review = permissions.can_review_report(request.user, report)
+    # The reviewer's queue filters, carried from the queue through the review to the next report.
+    filters = selectors.queue_filters(request.POST if request.method == "POST" else request.GET)
     form = form or _entry_form(report, unit, period)
     if form.is_bound:
         form.is_valid()  # field errors and readings of what was typed, also when the save was refused
@@ -155,8 +205,10 @@ def _entry_page(
         "can_edit": can_edit,
         # The boxes stay on the page after a refused save, with the figures as typed.
         "show_inputs": can_edit or form.is_bound,
-        "edit_refusal": None if can_edit else permissions.edit_refusal(request.user, report, today=today),
-        "can_review": permissions.can_review_report(request.user, report),
+        "edit_refusal": None if can_edit else _read_only_note(request.user, report, today),
+        "can_review": can_review,
+        "queue_filters": filters,
+        "next_step": _next_step(request, period, filters) if request.GET.get("sau_duyet") else None,
         "can_reopen": permissions.can_reopen(request.user),
         "reason_form": reason_form or ReasonForm(),
         "reopen_form": reopen_form or ReopenForm(initial={"until": today + timezone.timedelta(days=7)}),
@@ -164,6 +216,47 @@ def _entry_page(
         "period_open": permissions.report_is_open(report, today),
     }
     return render(request, "indicators/report_entry.html", context, status=status)
+
+
+def _read_only_note(user, report: Report, today) -> str:
+    """What a person who does not type this unit's figures is told above them: a reviewer what she
+    can do here, anyone else why the boxes are closed."""
+    if permissions.can_edit_report(user, report, today=today):
+        return ""
+    enters = report.unit_id in permissions.own_unit_ids(user) and permissions.role_of(user) in (
+        permissions.ENTERING_ROLES
+    )
+    if enters or not permissions.reviews_reports(user) or not permissions.may_review_unit(user, report):
+        return permissions.edit_refusal(user, report, today=today)
+    if permissions.can_review_report(user, report):
+        return _("Bạn xem xét báo cáo này: Duyệt hoặc Trả lại (ở cuối trang).")
+    if report.status == Report.Status.SUBMITTED:
+        return permissions.review_refusal(user, report)
+    if report.status == Report.Status.APPROVED:
+        return _("Báo cáo đã được duyệt.")
+    if report.status == Report.Status.RETURNED:
+        return _("Báo cáo đã được trả lại: chờ đơn vị sửa và gửi lại, rồi bạn xem xét tiếp.")
+    return _("Đơn vị chưa gửi báo cáo này. Khi đơn vị gửi, bạn duyệt hoặc trả lại ngay trên trang này.")
+
+
+def _next_step(request, period: ReportingPeriod, filters) -> dict:
+    """After a review: the next report waiting in the reviewer's queue (same filters), or none."""
+    following = selectors.next_in_queue(user=request.user, plan=period.plan, filters=filters)
+    query = filters.query()
+    if following is None:
+        return {"report": None, "list_url": reverse("report-list") + (f"?{query}" if query else "")}
+    url = _entry_url(following.period, following.unit) + (f"?{query}" if query else "")
+    return {
+        "report": following,
+        "url": url,
+        "waited": selectors.waited(following.submitted_at),
+        "list_url": reverse("report-list") + (f"?{query}" if query else ""),
+    }
+
+
+def _after_review(period: ReportingPeriod, unit: Unit, filters) -> str:
+    query = filters.query()
+    return _entry_url(period, unit) + "?sau_duyet=1" + (f"&{query}" if query else "")
 
 
 def _not_saved(reason: str) -> str:
@@ -258,7 +351,7 @@ def report_approve(request, year: int, quarter: int, unit_code: str):
         messages.error(request, str(error))
         return _entry_page(request, period, unit, _latest(unit, period), status=403)
     messages.success(request, _("Đã duyệt báo cáo %(u)s, %(p)s.") % {"u": unit, "p": period})
-    return redirect(_entry_url(period, unit))
+    return redirect(_after_review(period, unit, selectors.queue_filters(request.POST)))
 
 
 @require_POST
@@ -282,7 +375,7 @@ def report_return(request, year: int, quarter: int, unit_code: str):
         messages.error(request, str(error))
         return _entry_page(request, period, unit, _latest(unit, period), reason_form=form, status=403)
     messages.success(request, _("Đã trả lại báo cáo %(u)s để sửa.") % {"u": unit})
-    return redirect(_entry_url(period, unit))
+    return redirect(_after_review(period, unit, selectors.queue_filters(request.POST)))
 
 
 @require_POST
@@ -356,9 +449,15 @@ def completeness(request, year: int, quarter: int):
     return _completeness_page(request, _period(year, quarter))
 
 
-def _completeness_page(request, period: ReportingPeriod, *, reason_form=None, reopen_form=None, status=200):
-    """The completeness page; a refused lock or extension passes its bound form back (typed text kept)."""
+def _completeness_page(
+    request, period: ReportingPeriod, *, reason_form=None, reopen_form=None, confirm_again=False, status=200
+):
+    """The completeness page; a refused lock or extension passes its bound form back (typed text kept).
+    It says when each unit was last reminded, and whom the reminder button would remind now."""
     today = timezone.localdate()
+    last = notifications.last_reminded(period)
+    to_remind = notifications.units_to_remind(period, today)
+    reminded_before = [last[u.code] for u in to_remind if u.code in last]
     units = list(
         Unit.objects.filter(assignments__element__plan=period.plan).distinct().order_by("order", "name")
     )
@@ -373,7 +472,9 @@ def _completeness_page(request, period: ReportingPeriod, *, reason_form=None, re
         late = report.is_late(today) if report else today > period.effective_deadline
         counts[state] += 1
         counts["late"] += int(late)
-        rows.append({"unit": unit, "report": report, "state": state, "late": late})
+        rows.append(
+            {"unit": unit, "report": report, "state": state, "late": late, "reminded": last.get(unit.code)}
+        )
     return render(
         request,
         "indicators/completeness.html",
@@ -384,11 +485,28 @@ def _completeness_page(request, period: ReportingPeriod, *, reason_form=None, re
             "counts": counts,
             "total": len(units),
             "can_manage": permissions.can_reopen(request.user),
+            "to_remind": to_remind,
+            "last_reminded": max(reminded_before) if reminded_before else None,
+            "remind_closed": _remind_closed(period, today) if not to_remind else "",
+            "confirm_again": confirm_again,
             "reason_form": reason_form or ReasonForm(),
             "reopen_form": reopen_form or ReopenForm(initial={"until": today + timezone.timedelta(days=7)}),
         },
         status=status,
     )
+
+
+def _remind_closed(period: ReportingPeriod, today) -> str:
+    """Why the reminder button is not offered: nobody can or needs to send the quarter now."""
+    if period.is_locked:
+        return _("Kỳ báo cáo đã khóa: không gửi nhắc nhở.")
+    if today < period.opens_on:
+        return _("Kỳ báo cáo chưa mở (mở từ %(d)s).") % {"d": period.opens_on.strftime("%d/%m/%Y")}
+    if today > period.effective_deadline:
+        return _("Đã quá hạn nộp (%(d)s) và chưa gia hạn: không gửi nhắc nhở.") % {
+            "d": period.effective_deadline.strftime("%d/%m/%Y")
+        }
+    return _("Mọi đơn vị đã gửi báo cáo: không còn ai để nhắc.")
 
 
 def _completeness_url(period: ReportingPeriod) -> str:
@@ -397,25 +515,35 @@ def _completeness_url(period: ReportingPeriod) -> str:
 
 @require_POST
 def period_remind(request, year: int, quarter: int):
+    """Remind the units that still owe the quarter; once they were reminded, only after the office
+    confirms that it means to remind them again (the page says when they last were)."""
     if not permissions.can_reopen(request.user):
         raise PermissionDenied
     period = _period(year, quarter)
-    done = set(
-        Report.objects.filter(
-            period=period, status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED]
-        ).values_list("unit_id", flat=True)
-    )
-    pending = list(
-        Unit.objects.filter(assignments__element__plan=period.plan).exclude(pk__in=done).distinct()
-    )
-    try:
-        sent = services.send_reminders(period=period, user=request.user, units=pending)
-        messages.success(
-            request, _("Đã gửi %(n)s thư nhắc tới %(u)s đơn vị chưa nộp.") % {"n": sent, "u": len(pending)}
+    today = timezone.localdate()
+    last = notifications.last_reminded(period)
+    reminded = [u for u in notifications.units_to_remind(period, today) if u.code in last]
+    if reminded and request.POST.get("again") != "1":
+        # A page opened before someone else reminded them, or a post without the page's confirmation.
+        messages.warning(
+            request,
+            _("%(n)s đơn vị đã được nhắc, lần cuối lúc %(at)s. Xác nhận bên dưới nếu muốn nhắc lại.")
+            % {
+                "n": len(reminded),
+                "at": timezone.localtime(max(last[u.code] for u in reminded)).strftime("%H:%M %d/%m/%Y"),
+            },
         )
+        return _completeness_page(request, period, confirm_again=True, status=409)
+    try:
+        people, units = services.send_reminders(period=period, user=request.user, today=today)
     except services.ReportError as error:
         messages.error(request, str(error))
-        return _completeness_page(request, period, status=403)
+        return _completeness_page(request, period, status=409)
+    messages.success(
+        request,
+        _("Đã nhắc %(u)s đơn vị chưa nộp: %(n)s người nhận thông báo trên cổng và thư điện tử.")
+        % {"u": units, "n": people},
+    )
     return redirect(_completeness_url(period))
 
 

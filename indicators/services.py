@@ -9,15 +9,22 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import notifications, permissions
 from .audit import log_action
-from .models import DataElement, Report, ReportedValue, ReportingPeriod, Target, Unit, ValueChange
+from .models import (
+    DataElement,
+    Notification,
+    Report,
+    ReportedValue,
+    ReportingPeriod,
+    Target,
+    Unit,
+    ValueChange,
+)
 
 
 class ReportError(Exception):
@@ -218,6 +225,7 @@ def approve_report(*, report: Report, user, version: int | None = None) -> Repor
             update_fields=["status", "reviewed_at", "reviewed_by", "return_reason", "version", "updated_at"]
         )
         log_action(report, "indicators.report.approved", user)
+        notifications.report_approved(report)
         return report
 
 
@@ -371,44 +379,39 @@ def previous_values(*, unit: Unit, period: ReportingPeriod) -> dict[int, Decimal
     )
 
 
-def send_reminders(*, period: ReportingPeriod, user, units: list[Unit]) -> int:
-    """E-mail the people of units that have not submitted; sent after the transaction commits."""
+def send_reminders(*, period: ReportingPeriod, user, today: date | None = None) -> tuple[int, int]:
+    """The office reminds the units that still owe this quarter: a notification in the portal and a
+    mail, each with the link to the unit's form. Refused for a quarter nobody can report any more.
+    Returns (people reminded, units)."""
     if not permissions.can_reopen(user):
         raise ReportError(_("Chỉ Văn phòng - Thống kê được gửi nhắc nhở."))
-    from .models import Profile
-
-    people = (
-        Profile.objects.filter(units__in=units).select_related("user").prefetch_related("units").distinct()
-    )
-    messages = []
-    for profile in people:
-        if not profile.user.email:
-            continue
-        names = ", ".join(u.name for u in profile.units.all() if u in units)
-        messages.append(
-            (
-                _("Nhắc nộp báo cáo %(period)s") % {"period": period},
+    today = today or timezone.localdate()
+    if period.is_locked:
+        raise ReportError(_("Kỳ báo cáo đã khóa: không gửi nhắc nhở."))
+    units = notifications.units_to_remind(period, today)
+    if not units:
+        if today > period.effective_deadline:
+            raise ReportError(
                 _(
-                    "Kính gửi %(name)s,\n\nĐơn vị %(units)s chưa gửi số liệu %(period)s. "
-                    "Hạn nộp: %(deadline)s.\n\nVăn phòng - Thống kê UBND phường Phổ Minh"
+                    "Đã quá hạn nộp (%(d)s) và chưa gia hạn: không gửi nhắc nhở. Muốn nhận thêm báo cáo, hãy gia hạn."
                 )
-                % {
-                    "name": f"{profile.user.last_name} {profile.user.first_name}".strip()
-                    or profile.user.username,
-                    "units": names,
-                    "period": period,
-                    "deadline": period.effective_deadline.strftime("%d/%m/%Y"),
-                },
-                settings.DEFAULT_FROM_EMAIL,
-                [profile.user.email],
+                % {"d": period.effective_deadline.strftime("%d/%m/%Y")}
             )
-        )
+        if today < period.opens_on:
+            raise ReportError(
+                _("Kỳ báo cáo chưa mở (mở từ %(d)s): chưa gửi nhắc nhở.")
+                % {"d": period.opens_on.strftime("%d/%m/%Y")}
+            )
+        raise ReportError(_("Mọi đơn vị đã gửi báo cáo: không còn ai để nhắc."))
     with transaction.atomic():
-        log_action(
-            period,
-            "indicators.period.reminded",
-            user,
-            {"units": [u.code for u in units], "emails": len(messages)},
+        entry = log_action(period, notifications.REMINDED, user, {"units": [u.code for u in units]})
+        people = notifications.remind_units(
+            period=period,
+            units=units,
+            kind=Notification.Kind.REMINDER,
+            text=_("Nhắc nộp báo cáo %(period)s: %(units)s chưa gửi số liệu. Hạn nộp %(deadline)s."),
+            key=f"remind:{period.pk}:{entry.pk}",
         )
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
-    return len(messages)
+        entry.data["people"] = people
+        entry.save(update_fields=["data"])
+    return people, len(units)

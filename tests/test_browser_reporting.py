@@ -44,7 +44,7 @@ def test_leader_submits_official_returns_then_approves(page, live, screenshot):
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, live, "totruong1")
     page.goto(f"{live.url}/so-lieu/")
-    page.click("[data-testid=my-reports] a >> nth=3")  # quarter IV of his group
+    page.click("[data-testid=act-quarter] a")  # quarter IV of his group, the one to act on, first
     assert page.url == url
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for code, text in FIGURES.items():
