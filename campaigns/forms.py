@@ -1,6 +1,7 @@
 """Pledge and covenant forms: figures typed in Vietnamese format and read like the entry form's."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from indicators.templatetags.vn import format_number
 from indicators.validation import parse_number
 from phominh.fields import AsciiIntegerField, SafeModelChoiceField, SafeModelMultipleChoiceField
 
+from .selectors import last_year_figures
 from .services import PledgeData
 
 MAX_PEOPLE = 40
@@ -37,6 +39,8 @@ class CommitmentRow:
     chosen: forms.BoundField
     value: forms.BoundField
     baseline: forms.BoundField | None
+    # The unit's own figure of last year (`campaigns.selectors.last_year_figures`), a hint; None if none.
+    last_year: Decimal | None = None
 
 
 class PledgeForm(forms.Form):
@@ -44,8 +48,13 @@ class PledgeForm(forms.Form):
     collective_title = SafeModelChoiceField(
         label=gettext_lazy("Danh hiệu tập thể đăng ký"), queryset=Title.objects.none(), required=False
     )
-    household_count = AsciiIntegerField(
-        label=gettext_lazy("Số hộ đăng ký “Gia đình văn hóa”"), min_value=0, max_value=100_000, required=False
+    # Read as the entry form reads figures ("1.250" is one thousand two hundred and fifty), not by
+    # Django's IntegerField, whose Vietnamese message ("Nhập một số tổng thể.") nobody understands.
+    household_count = forms.CharField(
+        label=gettext_lazy("Số hộ đăng ký “Gia đình văn hóa”"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     households = forms.CharField(
         label=gettext_lazy("Danh sách hộ đăng ký (không bắt buộc, mỗi dòng một hộ)"),
@@ -82,6 +91,9 @@ class PledgeForm(forms.Form):
             del self.fields["households"]
         self.targets = pledgeable_targets(plan, unit)
         existing = {c.target_id: c for c in pledge.commitments.all()} if pledge and pledge.pk else {}
+        # The unit's own figure of last year is offered as a hint; a new commitment starts empty, never
+        # with the ward's figure (the ward's 20.000 poultry is no commitment for one group).
+        self.last_year = last_year_figures(plan=plan, unit=unit) if self.targets else {}
         for target in self.targets:
             chosen = existing.get(target.pk)
             self.fields[f"t_{target.pk}"] = forms.BooleanField(
@@ -102,14 +114,14 @@ class PledgeForm(forms.Form):
                 )
             if not self.is_bound:
                 self.initial[f"t_{target.pk}"] = chosen is not None
-                value = chosen.committed_value if chosen else target.target_value
-                self.initial[f"v_{target.pk}"] = format_number(value)
+                if chosen and chosen.committed_value is not None:
+                    self.initial[f"v_{target.pk}"] = format_number(chosen.committed_value)
                 if chosen and chosen.baseline is not None:
                     self.initial[f"b_{target.pk}"] = format_number(chosen.baseline)
         if pledge and pledge.pk and not self.is_bound:
             self.initial.update(
                 collective_title=pledge.collective_title_id,
-                household_count=pledge.household_count,
+                household_count=format_number(pledge.household_count),
                 households=pledge.households,
                 other="\n".join(c.text for c in pledge.commitments.all() if c.target_id is None),
             )
@@ -126,9 +138,21 @@ class PledgeForm(forms.Form):
                 chosen=self[f"t_{t.pk}"],
                 value=self[f"v_{t.pk}"],
                 baseline=self[f"b_{t.pk}"] if f"b_{t.pk}" in self.fields else None,
+                last_year=self.last_year.get(t.code),
             )
             for t in self.targets
         ]
+
+    def clean_household_count(self):
+        text = self.cleaned_data["household_count"]
+        value = parse_number(text)  # raises the entry form's Vietnamese messages
+        if value is None:
+            return None
+        if value != value.to_integral_value():
+            raise ValidationError(_("Số hộ phải là số nguyên (đang là %(v)s).") % {"v": format_number(value)})
+        if value > 100_000:
+            raise ValidationError(_("Không được lớn hơn %(max)s.") % {"max": format_number(100_000)})
+        return int(value)
 
     def clean_households(self):
         return "\n".join(

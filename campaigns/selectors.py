@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -82,3 +83,39 @@ def plan_document(*, plan: Plan) -> list[SectionBlock]:
         else:
             roots.append(block)
     return roots
+
+
+def last_year_figures(*, plan: Plan, unit) -> dict[str, Decimal]:
+    """target code → the unit's own figure of the year before `plan`, the hint of its pledge form.
+
+    The unit's approved result of that year (its own roll-up after the latest quarter with approved
+    figures) where it reported one, else what it pledged for that year; empty when the portal holds no
+    earlier plan. Never the ward's figures: a group's pledge is about its own area, and the ward's
+    20.000 poultry is no figure for one group.
+    """
+    from indicators.models import Report
+    from indicators.rollup import rollup
+
+    previous = Plan.objects.filter(year=plan.year - 1).first()
+    if previous is None:
+        return {}
+    found = {}
+    for commitment in (
+        previous.pledges.filter(unit=unit)
+        .exclude(status="draft")
+        .values_list("commitments__target__code", "commitments__committed_value")
+    ):
+        code, value = commitment
+        if code and value is not None:
+            found[code] = value
+    quarter = (
+        Report.objects.filter(period__plan=previous, unit=unit, status=Report.Status.APPROVED)
+        .order_by("-period__quarter")
+        .values_list("period__quarter", flat=True)
+        .first()
+    )
+    if quarter:
+        for result in rollup(plan=previous, up_to_quarter=quarter, unit_ids=[unit.pk]):
+            if result.actual is not None and not result.target.is_heading:
+                found[result.target.code] = result.actual
+    return found

@@ -31,14 +31,15 @@ def people(demo, make_user):
     }
 
 
-def test_form_offers_the_targets_the_group_measures_prefilled_with_the_ward_figure(client, people):
+def test_form_offers_the_targets_the_group_measures_without_the_ward_figure(client, people):
     client.force_login(people["leader7"])
     html = client.get(pledge_url("TDP-07")).content.decode()
     for code in ["XH-03", "XH-04", "XH-09b", "XH-10", "XH-11", "KT-08", "KT-10"]:
         assert f'data-code="{code}"' in html, code
     for code in ["KT-01", "XH-01", "CC-01", "QP-01", "KT-07a.2"]:
         assert f'data-code="{code}"' not in html, code  # not measured by a residential group
-    assert 'value="2,57"' in html and 'value="93"' in html
+    # Never pre-filled with the ward's figures (20.000 poultry is no commitment for one group).
+    assert 'value="2,57"' not in html and 'value="93"' not in html and 'value="20.000"' not in html
 
 
 def test_leader_registers_and_the_office_acknowledges(client, people):
