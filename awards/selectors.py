@@ -174,3 +174,48 @@ def posting_status(*, user, proposal: Proposal, today: date) -> PostingStatus:
         .order_by("-posted_on", "-pk")
     )
     return PostingStatus(required=proposal.title.requires_posting, postings=postings, today=today)
+
+
+def why_no_proposals(*, user, plan: Plan, filtered: bool) -> list[str]:
+    """Why the user's list of proposals is empty (issue 16): where the year's proposals stand that he
+    does not see yet, counted by stage over the whole ward (one query; counts only, never names)."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    if filtered:
+        return [_("Không có đề nghị nào khớp bộ lọc.")]
+    counts = dict(Proposal.objects.filter(plan=plan).values_list("status").annotate(n=Count("pk")).order_by())
+
+    def stage(status: str, n: int) -> str:
+        if status == Proposal.Status.DRAFT:
+            text = ngettext(
+                "%(n)s đề nghị các đơn vị đang soạn, chưa gửi.",
+                "%(n)s đề nghị các đơn vị đang soạn, chưa gửi.",
+                n,
+            )
+        elif status == Proposal.Status.SUBMITTED:
+            text = ngettext(
+                "%(n)s đề nghị đang chờ Văn phòng kiểm tra.", "%(n)s đề nghị đang chờ Văn phòng kiểm tra.", n
+            )
+        elif status == Proposal.Status.RETURNED:
+            text = ngettext(
+                "%(n)s đề nghị bị trả lại, chờ đơn vị sửa.", "%(n)s đề nghị bị trả lại, chờ đơn vị sửa.", n
+            )
+        else:
+            text = ngettext(
+                "%(n)s đề nghị Văn phòng đã kiểm tra, chưa chuyển Hội đồng.",
+                "%(n)s đề nghị Văn phòng đã kiểm tra, chưa chuyển Hội đồng.",
+                n,
+            )
+        return text % {"n": n}
+
+    if permissions.sees_all_proposals(user):
+        head = _("Chưa đơn vị nào gửi đề nghị khen thưởng năm %(y)s.") % {"y": plan.year}
+        shown = [Proposal.Status.DRAFT]
+    elif permissions.is_council(user):
+        head = _("Chưa có đề nghị nào được chuyển Hội đồng năm %(y)s.") % {"y": plan.year}
+        shown = [Proposal.Status.SUBMITTED, Proposal.Status.RETURNED, Proposal.Status.CHECKED]
+    else:
+        head = _("Đơn vị của bạn chưa lập đề nghị khen thưởng nào năm %(y)s.") % {"y": plan.year}
+        shown = []
+    return [head] + [stage(s, counts[s]) for s in shown if counts.get(s)]

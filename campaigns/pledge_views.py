@@ -53,6 +53,8 @@ def pledge_list(request):
         "mine": [{"unit": u, "pledge": pledges.get(u.pk)} for u in mine],
         "can_follow": permissions.can_follow_pledges(request.user),
         "can_manage": permissions.can_manage_pledges(request.user),
+        # For the empty page of whoever neither registers nor follows: where the year stands.
+        "registered": sum(1 for p in pledges.values() if p.status != Pledge.Status.DRAFT),
     }
     if context["can_follow"]:
         units = list(Unit.objects.exclude(kind=Unit.Kind.WARD).order_by("order"))

@@ -30,6 +30,7 @@ from ..selectors import (
     counts_by_title_and_status,
     posting_status,
     proposals_for,
+    why_no_proposals,
 )
 from ._helpers import ACTION_LABELS, award_plan, get_proposal, proposal_redirect, require_role
 
@@ -74,6 +75,11 @@ def index(request):
             "waiting": sum(1 for p in proposals if p.status == Proposal.Status.SUBMITTED),
             "open_sessions": open_sessions,
             "query": request.GET.urlencode(),
+            "empty_reasons": why_no_proposals(
+                user=request.user, plan=plan, filtered=any(v for v in filters.values())
+            )
+            if not proposals
+            else [],
         },
     )
 
