@@ -1,17 +1,25 @@
 """A group leader on a phone (390 px): imports his group's 400 households from Excel, records the
 group's review meeting and its results in a few taps (all đạt except two), closes the minutes; the
-office posts the list and the group's public page lists the qualifying households."""
+office posts the list and the group's public page lists the qualifying households. Then the chairman's
+decision on three groups' posted lists (prepared through the services; only the decision's steps are
+driven in the browser)."""
+
+import io
+from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from pypdf import PdfReader
 
-from awards import household_import
+from awards import household_import, households
 from awards.demo_households import households_for
-from awards.models import Household, HouseholdAssessment, HouseholdReview
+from awards.models import AwardRecord, Decision, Household, HouseholdAssessment, HouseholdReview
+from campaigns.models import Plan
 from indicators import excel
 from indicators.models import Unit
 
-from .conftest import click_and_confirm, login
+from .conftest import DESK, click_and_confirm, login, screenshot_sizes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -88,7 +96,8 @@ def test_group_leader_imports_and_records_the_review_on_a_phone(page, live, scre
     # 4. Back to the minutes, closed in one tap; the PDF is there.
     page.click("text=Về biên bản họp")
     click_and_confirm(page, "[data-testid=review-finish] button[type=submit]")
-    assert page.inner_text("[data-testid=review-status]") == "Đã chốt biên bản"
+    # The confirmed post loads a new page: wait for it rather than read the old one.
+    page.wait_for_selector("[data-testid=review-status]:text-is('Đã chốt biên bản')")
     fits(page)
     screenshot(page, "households-review-finished-phone")
     with page.expect_download() as info:
@@ -115,3 +124,86 @@ def test_group_leader_imports_and_records_the_review_on_a_phone(page, live, scre
     login(page, live, "totruong2")
     response = page.goto(f"{live.url}/khen-thuong/ho-gia-dinh/TDP-01/")
     assert response.status == 404
+
+
+def reviewed_and_posted(code: str, n: int, failing: int) -> HouseholdReview:
+    """A group's review as the ORM leaves it after its meeting: n households, the first `failing` not
+    qualified, the minutes closed and the list posted by the office from 22/11/2024 (over on 02/12)."""
+    users = get_user_model().objects
+    unit = Unit.objects.get(code=code)
+    rows = Household.objects.bulk_create(
+        Household(unit=unit, head_name=f"Chủ Hộ {code} {i:02d}", address=f"Số {i}") for i in range(n)
+    )
+    leader = users.get(username=f"totruong{int(code[-2:])}")
+    review = households.create_review(
+        plan=Plan.objects.get(year=2024),
+        unit=unit,
+        user=leader,
+        data={"held_on": date(2024, 11, 18), "chaired_by": "Tổ trưởng"},
+    )
+    pks = [h.pk for h in rows]
+    households.save_results(
+        review=review,
+        user=leader,
+        shown=pks,
+        qualified=set(pks[failing:]),
+        reasons={pk: "Chưa đạt tiêu chuẩn" for pk in pks[:failing]},
+        version=0,
+    )
+    households.finish_review(review=review, user=leader, version=1)
+    households.post_review(review=review, user=users.get(username="vanphong"), posted_on=date(2024, 11, 22))
+    return review
+
+
+def test_the_chairmans_decision_covers_three_groups_households(page, live):
+    """The office drafts one decision for three groups' posted lists, the chairman signs it: one registry
+    row per household, and the annex lists the households group by group."""
+    groups = {"TDP-01": (6, 1), "TDP-02": (5, 0), "TDP-03": (4, 2)}
+    reviews = [reviewed_and_posted(code, n, failing) for code, (n, failing) in groups.items()]
+    qualified = sum(n - failing for n, failing in groups.values())
+
+    # 1. The office picks the three groups' lists, with the number and the date, and drafts.
+    page.set_viewport_size(DESK)
+    login(page, live, "vanphong")
+    page.goto(f"{live.url}/khen-thuong/gia-dinh-van-hoa/quyet-dinh/")
+    form = page.locator("[data-testid=household-decision-form]")
+    for review in reviews:
+        form.locator(f"input[name=reviews][value='{review.pk}']").check()
+    page.fill("#id_number", "125/QĐ-UBND")
+    page.fill("#id_signed_on", "05/12/2024")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=decision-groups]")
+    assert page.inner_text("[data-testid=decision-status]") == "Dự thảo"
+    assert page.inner_text("[data-testid=decision-total]") == f"{qualified} hộ"
+    listed = page.inner_text("[data-testid=decision-groups]")
+    assert all(name in listed for name in ("Tổ dân phố 1", "Tổ dân phố 2", "Tổ dân phố 3"))
+    decision = Decision.objects.get(household_reviews__in=reviews[:1])
+    assert set(decision.household_reviews.values_list("pk", flat=True)) == {r.pk for r in reviews}
+    screenshot_sizes(page, "household-decision-draft")
+
+    # 2. The chairman signs it (a confirmation first); every qualifying household enters the registry.
+    page.context.clear_cookies()
+    login(page, live, "chutich")
+    page.goto(f"{live.url}/khen-thuong/gia-dinh-van-hoa/quyet-dinh/{decision.pk}/")
+    click_and_confirm(page, "[data-testid=decision-sign] button[type=submit]")
+    page.wait_for_selector("text=Đã ký quyết định")
+    assert page.inner_text("[data-testid=decision-status]") == "Đã ký"
+    rows = AwardRecord.objects.filter(decision=decision)
+    assert rows.count() == qualified and rows.filter(household__isnull=True).count() == 0
+    assert {code: rows.filter(unit__code=code).count() for code in groups} == {
+        code: n - failing for code, (n, failing) in groups.items()
+    }
+    assert not page.locator("[data-testid=decision-withdraw]").count()  # signed: nothing to withdraw
+    screenshot_sizes(page, "household-decision-signed")
+
+    # 3. The decision's PDF: the annex lists the three groups, each with its qualifying households.
+    with page.expect_download() as info:
+        page.click("[data-testid=decision-pdf]")
+    text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(open(info.value.path(), "rb").read())).pages
+    )
+    text = " ".join(text.split())
+    assert "125/QĐ-UBND" in text
+    positions = [text.find(f"Tổ dân phố {i}") for i in (1, 2, 3)]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    assert "Chủ Hộ TDP-03 03" in text and "Chủ Hộ TDP-03 00" not in text  # not qualified: not annexed
