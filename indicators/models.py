@@ -345,12 +345,14 @@ class Target(models.Model):
         """The name as pages show it: "Sản lượng thủy sản (từ 180 tấn trở lên)", never "(từ … trở lên)"."""
         if self.FROM_PLACEHOLDER not in self.name:
             return self.name
-        if self.target_value is None:
+        # A copy judged against a unit's own goal keeps the plan's figure in its name.
+        value = getattr(self, "plan_target_value", self.target_value)
+        if value is None:
             return self.name.replace(f" {self.FROM_PLACEHOLDER}", "").replace(self.FROM_PLACEHOLDER, "")
         from .templatetags.vn import format_number
 
         unit = self.unit_of_measure
-        figure = format_number(self.target_value)
+        figure = format_number(value)
         figure = f"{figure}%" if unit == "%" else f"{figure} {unit}".strip()
         return self.name.replace(self.FROM_PLACEHOLDER, f"(từ {figure} trở lên)")
 

@@ -235,7 +235,7 @@ def target_row(
         progress_text=progress_text,
         projection_text=figure_text(target, result.projection),
         projection_note=projection_note(result, quarter=quarter),
-        goal_note=goal_note,
+        goal_note=goal_note or getattr(target, "goal_note", ""),
         bar=charts.progress_bar(
             result.progress,
             status=result.status,
@@ -457,7 +457,9 @@ def judged_against(result: TargetResult, goal: UnitGoal | None, *, quarter: int)
         return result
     status, progress = judge(result, against=goal.value, quarter=quarter, baseline=goal.baseline)
     target = copy.copy(result.target)
+    target.plan_target_value = result.target.target_value
     target.target_value = goal.value
+    target.goal_note = goal.note  # where the figure comes from, for the rows to say
     baseline = goal.baseline if goal.baseline is not None else result.baseline
     return dataclasses.replace(result, target=target, status=status, progress=progress, baseline=baseline)
 
