@@ -386,3 +386,31 @@ def test_gia_dinh_van_hoa_is_decided_without_a_council_vote_and_others_are_not(p
             subject="Đột xuất",
             signed_on=date(2024, 12, 10),
         )
+
+
+def test_every_rule_and_text_of_the_2025_set_waits_for_the_office(client, plan):
+    """The set from 01/07/2025 comes from secondary sources (DOMAIN.md §4b): every text and every rule of
+    who decides is shipped "cần Văn phòng xác nhận", and the law page marks each such row."""
+    import importlib
+
+    from django.apps import apps
+
+    from awards import law
+    from awards.law import unconfirmed_count
+
+    start = date(2025, 7, 1)
+    assert not LegalText.objects.filter(in_force_from__gte=start, confirmed=True).exists()
+    assert not TitleAuthority.objects.filter(valid_from__gte=start, confirmed=True).exists()
+    assert TitleAuthority.objects.filter(valid_from__gte=start).count() == 7
+    client.force_login(office_user())
+    page = client.get(reverse("awards-law")).content.decode()
+    assert page.count("Cần Văn phòng xác nhận") == unconfirmed_count()
+    assert f"{unconfirmed_count()} dòng cần Văn phòng xác nhận" in page
+    # A database that shipped them confirmed: migration 0014 unmarks them, not what the office confirmed.
+    mine = TitleAuthority.objects.get(title=title("LDTT"), valid_from=start)
+    law.confirm(obj=mine, user=office_user())
+    TitleAuthority.objects.filter(title=title("GDVH"), valid_from=start).update(confirmed=True)
+    migration = importlib.import_module("awards.migrations.0014_law_2025_rules_await_confirmation")
+    migration.await_confirmation(apps, None)
+    assert TitleAuthority.objects.get(pk=mine.pk).confirmed
+    assert not TitleAuthority.objects.get(title=title("GDVH"), valid_from=start).confirmed
