@@ -101,3 +101,54 @@ def test_the_office_gives_rice_its_harvest_pace_and_the_dashboard_follows(page, 
 
     page.goto(f"{demo_live.url}/tien-do/2024/?quarter=1")
     assert page.locator("tr[data-code='KT-07a'] .badge").first.inner_text() == "Đúng tiến độ"
+
+
+def test_chairman_on_a_phone_sees_a_group_against_its_own_figures(page, demo_live):
+    """Issue 16, part 6, at 390 px: the reports waiting for approval, the unit filter judging TDP-06 on
+    its own share (100 head of cattle, not the ward's 800), the same judgement on the unit's page, and
+    the PDF button saying that the file is being made until it is saved."""
+    from .conftest import PHONE, screenshot_sizes
+
+    page.set_viewport_size(PHONE)
+    login(page, demo_live, "chutich")
+    page.goto(f"{demo_live.url}/tien-do/2024/")
+    waiting = page.locator("[data-testid=waiting] li[data-quarter='3']")
+    assert "báo cáo đang chờ duyệt" in waiting.inner_text()
+    assert waiting.locator("a").get_attribute("href") == "/tien-do-nop/2024/q3/"
+
+    page.select_option("#id_unit", label="Tổ dân phố 6")
+    page.click("[data-testid=filters] button[type=submit]")
+    page.wait_for_selector("[data-testid=unit-scope]")
+    cattle = page.locator("tr[data-code='KT-08']").first
+    assert cattle.locator("[data-testid=actual]").inner_text() == "92 con"
+    assert cattle.locator("[data-testid=target]").inner_text() == "≥ 100 con"
+    assert cattle.locator("[data-testid=progress]").inner_text() == "92 %"
+    assert "1/8 chỉ tiêu của phường" in cattle.locator("[data-testid=goal-note]").inner_text()
+    assert "800" not in cattle.inner_text()
+    # A phone keeps what matters: each row is a card, nothing scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert cattle.locator("[data-testid=target]").is_visible()
+    status = cattle.get_attribute("data-status")
+    screenshot_sizes(page, "dashboard-unit-filter-chutich")
+
+    button = page.locator("[data-testid=progress-pdf]")
+    with page.expect_download(timeout=60000) as download:
+        button.click()
+        busy = page.locator("[data-testid=busy-status]")
+        busy.wait_for(state="visible")
+        assert "Đang tạo báo cáo PDF" in busy.inner_text()
+        assert button.get_attribute("aria-busy") == "true"
+    assert download.value.suggested_filename.startswith("bao-cao-tien-do-TDP-06-2024-Q2")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=progress-pdf]').getAttribute('aria-busy') === 'false'"
+    )
+    assert "Đã tạo xong" in page.inner_text("[data-testid=busy-status]")
+
+    page.click("[data-testid=unit-scope] a")
+    page.wait_for_selector("[data-testid=unit-targets]")
+    row = page.locator("tr[data-code='KT-08']")
+    assert row.locator("[data-testid=unit-goal]").inner_text() == "≥ 100 con"
+    expected = {"behind": "Chậm tiến độ", "on_track": "Đúng tiến độ", "achieved": "Đạt"}[status]
+    assert row.locator("[data-testid=unit-status]").inner_text() == expected
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot_sizes(page, "dashboard-unit-page-chutich")
