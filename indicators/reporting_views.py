@@ -223,13 +223,13 @@ def _read_only_note(user, report: Report, today) -> str:
     can do here, anyone else why the boxes are closed."""
     if permissions.can_edit_report(user, report, today=today):
         return ""
+    if permissions.can_review_report(user, report):
+        return _("Bạn xem xét báo cáo này: Duyệt hoặc Trả lại (ở cuối trang).")
     enters = report.unit_id in permissions.own_unit_ids(user) and permissions.role_of(user) in (
         permissions.ENTERING_ROLES
     )
     if enters or not permissions.reviews_reports(user) or not permissions.may_review_unit(user, report):
         return permissions.edit_refusal(user, report, today=today)
-    if permissions.can_review_report(user, report):
-        return _("Bạn xem xét báo cáo này: Duyệt hoặc Trả lại (ở cuối trang).")
     if report.status == Report.Status.SUBMITTED:
         return permissions.review_refusal(user, report)
     if report.status == Report.Status.APPROVED:
