@@ -11,8 +11,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import permissions
 from .models import DataElement, Report, ReportedValue, ReportingPeriod, Unit
