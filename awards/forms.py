@@ -8,6 +8,7 @@ from indicators.models import Unit
 from phominh.fields import (
     AsciiIntegerField,
     DayMonthYearField,
+    HourMinuteInput,
     SafeModelChoiceField,
     SafeModelMultipleChoiceField,
 )
@@ -131,16 +132,12 @@ class SessionForm(forms.Form):
     starts_at = forms.TimeField(
         label=_("Giờ bắt đầu"),
         required=False,
-        widget=forms.TimeInput(
-            attrs={"type": "time", "class": "form-control form-control-sm"}, format="%H:%M"
-        ),
+        widget=HourMinuteInput(attrs={"class": "form-control form-control-sm"}),
     )
     ends_at = forms.TimeField(
         label=_("Giờ kết thúc"),
         required=False,
-        widget=forms.TimeInput(
-            attrs={"type": "time", "class": "form-control form-control-sm"}, format="%H:%M"
-        ),
+        widget=HourMinuteInput(attrs={"class": "form-control form-control-sm"}),
     )
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
     minutes_number = forms.CharField(label=_("Số biên bản"), max_length=40, required=False)

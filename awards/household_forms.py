@@ -5,9 +5,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from phominh.fields import DayMonthYearField
+from phominh.fields import DayMonthYearField, HourMinuteInput
 
-TIME_INPUT = {"type": "time"}
 ASCII_COUNT = RegexValidator(r"^[0-9]{1,4}$", _("Ghi số nguyên, bằng chữ số 0-9."))
 
 
@@ -47,12 +46,8 @@ class VersionForm(forms.Form):
 
 class ReviewForm(forms.Form):
     held_on = DayMonthYearField(label=_("Ngày họp"))
-    starts_at = forms.TimeField(
-        label=_("Bắt đầu lúc"), required=False, widget=forms.TimeInput(attrs=TIME_INPUT, format="%H:%M")
-    )
-    ends_at = forms.TimeField(
-        label=_("Kết thúc lúc"), required=False, widget=forms.TimeInput(attrs=TIME_INPUT, format="%H:%M")
-    )
+    starts_at = forms.TimeField(label=_("Bắt đầu lúc"), required=False, widget=HourMinuteInput())
+    ends_at = forms.TimeField(label=_("Kết thúc lúc"), required=False, widget=HourMinuteInput())
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
     chaired_by = forms.CharField(label=_("Người chủ trì (Tổ trưởng)"), max_length=120)
     front_head_name = forms.CharField(label=_("Trưởng Ban công tác Mặt trận"), max_length=120, required=False)

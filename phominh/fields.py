@@ -85,3 +85,20 @@ class DayMonthYearField(forms.DateField):
     default_error_messages = {
         "invalid": _("Ngày không hợp lệ. Ghi theo dạng ngày/tháng/năm, ví dụ 04/01/2024."),
     }
+
+
+class HourMinuteInput(forms.TimeInput):
+    """A time typed as 19:30: <input type=time> shows "07:30 PM" on an English browser."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "inputmode": "numeric",
+            "placeholder": "hh:mm",
+            "pattern": r"\s*\d{1,2}:\d{2}(:\d{2})?\s*",
+            "title": _("Giờ:phút, ví dụ 19:30"),
+            "autocomplete": "off",
+            "maxlength": "8",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%H:%M")

@@ -50,7 +50,7 @@ def test_the_box_is_text_and_shows_day_month_year():
     assert 'value="31/02/2024"' in str(OneDate({"day": "31/02/2024"})["day"])
 
 
-def test_every_date_field_of_the_portal_forms_is_day_month_year():
+def test_every_date_and_time_field_of_the_portal_forms_is_a_text_box():
     seen = []
     for module in (award_forms, household_forms, campaign_forms, indicator_forms):
         for name, cls in inspect.getmembers(module, inspect.isclass):
@@ -61,19 +61,32 @@ def test_every_date_field_of_the_portal_forms_is_day_month_year():
                     seen.append(f"{name}.{field_name}")
                     assert isinstance(field, DayMonthYearField), f"{name}.{field_name}"
                     assert field.widget.input_type == "text", f"{name}.{field_name}"
-    assert {"SessionForm.held_on", "ReopenForm.until", "LegalTextForm.in_force_from"} <= set(seen)
+                if isinstance(field, forms.TimeField):  # 19:30, never "07:30 PM"
+                    seen.append(f"{name}.{field_name}")
+                    assert field.widget.input_type == "text", f"{name}.{field_name}"
+                    assert field.widget.format == "%H:%M", f"{name}.{field_name}"
+    assert {
+        "SessionForm.held_on",
+        "ReopenForm.until",
+        "LegalTextForm.in_force_from",
+        "ReviewForm.starts_at",
+    } <= set(seen)
 
 
 @pytest.mark.django_db
 def test_the_office_creates_a_session_typing_the_date_day_first(client, demo):
     client.force_login(office_user())
-    response = client.post(reverse("awards-session-create"), {"name": "Phiên bổ sung", "held_on": "05/12/2024"})
+    response = client.post(
+        reverse("awards-session-create"), {"name": "Phiên bổ sung", "held_on": "05/12/2024"}
+    )
     assert response.status_code == 302
     assert CouncilSession.objects.get(name="Phiên bổ sung").held_on == date(2024, 12, 5)
     page = client.get(response["Location"]).content.decode()
     assert "05/12/2024" in page
 
-    response = client.post(reverse("awards-session-create"), {"name": "Phiên sai ngày", "held_on": "12/31/2024"})
+    response = client.post(
+        reverse("awards-session-create"), {"name": "Phiên sai ngày", "held_on": "12/31/2024"}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Ngày không hợp lệ. Ghi theo dạng ngày/tháng/năm" in page

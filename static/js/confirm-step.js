@@ -1,6 +1,7 @@
 // Asks before an irreversible step (issue 16): a form, or one of its submit buttons, marked
 // data-confirm="<one line: what will happen and that it cannot be undone>" opens a modal <dialog>
-// with the summary and "Đồng ý" / "Hủy" before it is sent. The labels come from the
+// with the summary and "Đồng ý" / "Hủy" before it is sent; data-confirm-title (the dialog's heading)
+// and data-confirm-button (the accepting button's label) are optional. The default labels come from the
 // <template id="confirm-step-template"> in base.html (translated there). Without JavaScript the form
 // is sent as before. The native <dialog> keeps keyboard focus inside; Escape cancels; focus goes back
 // to the button that asked.
@@ -10,6 +11,22 @@
   var dialog = null;
   var pending = null; // {form, submitter}
   var confirmed = null; // the form whose next submit was confirmed
+
+  function send(job) {
+    // requestSubmit dispatches the submit event at once (or none when the form is invalid),
+    // so the pass is given to this one submission only.
+    confirmed = job.form;
+    try {
+      if (typeof job.form.requestSubmit === "function") {
+        if (job.submitter) job.form.requestSubmit(job.submitter);
+        else job.form.requestSubmit();
+      } else {
+        job.form.submit();
+      }
+    } finally {
+      confirmed = null;
+    }
+  }
 
   function build() {
     if (dialog) return dialog;
@@ -22,30 +39,18 @@
     dialog.querySelector("[data-confirm-cancel]").addEventListener("click", function () {
       dialog.close("cancel");
     });
+    // The form is sent from the click itself (not from the dialog's later "close" event), so that
+    // the navigation belongs to the user's click.
     dialog.querySelector("[data-confirm-accept]").addEventListener("click", function () {
+      var job = pending;
+      pending = null;
       dialog.close("accept");
+      if (job) send(job);
     });
     dialog.addEventListener("close", function () {
       var job = pending;
       pending = null;
-      if (!job) return;
-      if (dialog.returnValue === "accept") {
-        // requestSubmit dispatches the submit event at once (or none when the form is invalid),
-        // so the pass is given to this one submission only.
-        confirmed = job.form;
-        try {
-          if (typeof job.form.requestSubmit === "function") {
-            if (job.submitter) job.form.requestSubmit(job.submitter);
-            else job.form.requestSubmit();
-          } else {
-            job.form.submit();
-          }
-        } finally {
-          confirmed = null;
-        }
-      } else if (job.submitter) {
-        job.submitter.focus();
-      }
+      if (job && job.submitter) job.submitter.focus();
     });
     return dialog;
   }
@@ -87,7 +92,8 @@
       heading.textContent = title || heading.getAttribute("data-default");
       box.querySelector("[data-confirm-summary]").textContent = summary;
       var accept = box.querySelector("[data-confirm-accept]");
-      var label = submitter && submitter.getAttribute("data-confirm-button");
+      var label =
+        (submitter && submitter.getAttribute("data-confirm-button")) || form.getAttribute("data-confirm-button");
       accept.textContent = label || accept.getAttribute("data-default");
       pending = { form: form, submitter: submitter };
       box.returnValue = "";
