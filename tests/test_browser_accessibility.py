@@ -202,3 +202,28 @@ def test_entry_form_by_keyboard_alone(page, live):
     page.wait_for_selector("[data-testid=report-status]")
     report.refresh_from_db()
     assert report.status == "draft"
+
+
+def test_the_confirmation_dialog_on_a_phone(page, live):
+    """Issue 16: the confirmation before sending a report is a labelled modal dialog (0 serious
+    violations) that is answered with the keyboard: focus starts on "Hủy", Tab reaches "Đồng ý", Escape
+    closes it and nothing is sent."""
+    from indicators.models import Report
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live, "totruong1")
+    page.goto(live.url + reverse("report-entry", args=[2024, 4, "TDP-01"]))
+    page.focus("button[value=submit]")
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog[data-testid=confirm-step][open]")
+    dialog.wait_for(state="visible")
+    assert dialog.get_attribute("aria-labelledby") == "confirm-step-title"
+    assert focused(page)["text"] == "Hủy"
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Gửi duyệt"
+    violations = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not violations, describe(violations)
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    assert focused(page)["value"] == "submit"
+    assert not Report.objects.filter(unit__code="TDP-01", period__quarter=4, status="submitted").exists()
