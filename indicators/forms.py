@@ -30,6 +30,11 @@ class EntryRow:
     warnings: list[str] = field(default_factory=list)
     # A posted form shown again (a conflict, a refused save): the saved figure beside the typed one.
     show_saved: bool = False
+    # The conflict page (someone saved the report after this user opened it): beside every typed
+    # figure the one now saved, marked where they differ, so that he sees what he would overwrite.
+    conflict: bool = False
+    differs: bool = False
+    saved_comment: str = ""
 
 
 @dataclass
@@ -46,6 +51,8 @@ class ReportEntryForm(forms.Form):
     """Figures typed in Vietnamese format, read strictly; errors and warnings stay next to their field."""
 
     version = AsciiIntegerField(widget=forms.HiddenInput, min_value=0)
+    # Set by the view when the save was refused as stale: rows then show the figures saved meanwhile.
+    conflict = False
 
     def __init__(self, *args, elements, saved, previous, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,18 +151,27 @@ class ReportEntryForm(forms.Form):
             if self.is_bound and hasattr(self, "values") and self.values.get(element.pk) is not None:
                 if element.value_type in ("count", "amount"):
                     reading = f"{format_number(self.values[element.pk])} {element.unit_of_measure}"
+            typed = getattr(self, "values", {}).get(element.pk)
+            saved_value = saved.value if saved else None
+            typed_comment = (self.data.get(self.add_prefix(f"c_{element.pk}")) or "").strip()
+            conflict = self.is_bound and self.conflict
+            if conflict and reading and self.data.get(self.add_prefix(f"v_{element.pk}"), "").strip() == (
+                format_number(typed) if typed is not None else ""
+            ):
+                reading = ""  # the box shows the figure as it was read: once is enough beside the other's
             row = EntryRow(
                 element=element,
                 value_field=self[f"v_{element.pk}"],
                 comment_field=self[f"c_{element.pk}"],
                 targets=targets,
                 previous=self.previous.get(element.pk),
-                saved=saved.value if saved else None,
+                saved=saved_value,
                 reading=reading,
                 warnings=self.warnings.get(element.pk, []),
-                show_saved=self.is_bound
-                and saved is not None
-                and getattr(self, "values", {}).get(element.pk) != saved.value,
+                show_saved=self.is_bound and saved is not None and typed != saved_value,
+                conflict=conflict,
+                differs=conflict and typed != saved_value,
+                saved_comment=saved.comment if conflict and saved and saved.comment != typed_comment else "",
             )
             groups.setdefault(label, EntryGroup(label=label, rows=[])).rows.append(row)
         return list(groups.values())

@@ -215,7 +215,19 @@ def _entry_page(
         "late": report.is_late(today) if report.pk else today > period.effective_deadline,
         "period_open": permissions.report_is_open(report, today),
     }
+    if form.is_bound and form.conflict:
+        context["conflict"] = _conflict_summary(report, context["groups"])
     return render(request, "indicators/report_entry.html", context, status=status)
+
+
+def _conflict_summary(report: Report, groups) -> dict:
+    """Who saved the report after this user opened it, when, and how many of his figures differ."""
+    last = report.changes.select_related("user").order_by("-changed_at", "-pk").first() if report.pk else None
+    return {
+        "by": last.user if last else None,
+        "at": last.changed_at if last else report.updated_at,
+        "differs": sum(row.differs for group in groups for row in group.rows),
+    }
 
 
 def _read_only_note(user, report: Report, today) -> str:
@@ -298,6 +310,7 @@ def report_entry(request, year: int, quarter: int, unit_code: str):
         # version: saving again is a decision taken with both in view.
         report = _latest(unit, period)
         form.saved = {v.element_id: v for v in report.values.all()} if report.pk else {}
+        form.conflict = True
         form.data = form.data.copy()
         form.data["version"] = str(report.version)
         return _entry_page(request, period, unit, report, form=form, status=409)

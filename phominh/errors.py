@@ -14,5 +14,11 @@ logger = logging.getLogger("django.security.csrf")
 
 
 def csrf_failure(request, reason: str = ""):
+    """A form kept by static/js/keep-input.js (posted with its flag) still has its input in the
+    browser: the page says so and links back to the form (same host only), where it is offered again."""
+    from phominh.middleware import form_page_of_post, input_was_kept
+
     logger.warning("CSRF failure on %s: %s", request.path, reason)
-    return render(request, "403_csrf.html", status=403)
+    kept = input_was_kept(request)
+    context = {"input_kept": kept, "form_page": form_page_of_post(request) if kept else None}
+    return render(request, "403_csrf.html", context, status=403)

@@ -1,12 +1,16 @@
 """Request checks that belong to no single view."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import auth, messages
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from phominh.accounts import must_change_password
@@ -90,6 +94,56 @@ def stamp_login(sender, request, user, **kwargs):
         request.session[LOGIN_AT] = timezone.now().timestamp()
 
 
+# Posted by static/js/keep-input.js with a form whose input it keeps in the browser until it is saved.
+KEPT_INPUT_FIELD = "keep_input"
+
+
+def input_was_kept(request) -> bool:
+    return request.method == "POST" and request.POST.get(KEPT_INPUT_FIELD) == "1"
+
+
+def form_page_of_post(request) -> str | None:
+    """The page a refused POST was sent from (its Referer, same host only), as a path to come back to.
+
+    A POST goes to the form's own URL (the entry form) or to a step's POST-only URL (a ballot, a
+    comment), so after the login the user is sent back to the page he typed on, never to the POST URL.
+    """
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    parts = urlsplit(referer)
+    path = parts.path or "/"
+    if path == resolve_url(settings.LOGIN_URL):
+        return None
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+def login_then_back(request):
+    """The login page, with `next` set to the page a refused POST came from (when known and safe)."""
+    page = form_page_of_post(request)
+    return redirect_to_login(page) if page else redirect(settings.LOGIN_URL)
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's login-by-default, and for a POST from someone no longer signed in (the session expired
+    while he typed): a message saying so, then, after the login, the form page again (GET), where
+    static/js/keep-input.js offers what he typed back. The POST itself is never carried out."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.method != "POST":
+            return super().handle_no_permission(request, view_func)
+        if input_was_kept(request):
+            text = _(
+                "Phiên làm việc đã hết hạn. Đăng nhập lại để tiếp tục; số liệu bạn vừa nhập vẫn được giữ."
+            )
+        else:
+            text = _("Phiên làm việc đã hết hạn. Đăng nhập lại để tiếp tục.")
+        messages.warning(request, text)
+        return login_then_back(request)
+
+
 class AbsoluteSessionLimitMiddleware:
     """End a session SESSION_COOKIE_AGE after the login, however busy it has been.
 
@@ -117,14 +171,16 @@ class AbsoluteSessionLimitMiddleware:
         auth.logout(request)
         seconds = settings.SESSION_COOKIE_AGE
         hours = seconds // 3600 if seconds % 3600 == 0 else formats.number_format(round(seconds / 3600, 1))
-        messages.info(
-            request,
-            _("Phiên làm việc đã hết hạn (%(hours)s giờ kể từ khi đăng nhập). Hãy đăng nhập lại.")
-            % {"hours": hours},
-        )
+        text = _("Phiên làm việc đã hết hạn (%(hours)s giờ kể từ khi đăng nhập). Hãy đăng nhập lại.") % {
+            "hours": hours
+        }
         if request.method in ("GET", "HEAD"):
+            messages.info(request, text)
             return redirect_to_login(request.get_full_path())
-        return redirect(settings.LOGIN_URL)
+        if input_was_kept(request):
+            text += " " + _("Số liệu bạn vừa nhập vẫn được giữ.")
+        messages.info(request, text)
+        return login_then_back(request)
 
 
 class PasswordChangeRequiredMiddleware:

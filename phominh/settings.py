@@ -81,7 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "phominh.language.UserLanguageMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware; an expired session's POST is sent back to its form after login.
+    "phominh.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "phominh.middleware.AbsoluteSessionLimitMiddleware",
     "phominh.middleware.PasswordChangeRequiredMiddleware",

@@ -107,3 +107,17 @@ def test_a_csrf_failure_shows_the_vietnamese_page(demo, make_user):
     # Signed out, on the login form, too.
     response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x", "password": "y"})
     assert response.status_code == 403 and "Trang đã hết hiệu lực" in response.content.decode()
+
+
+def test_a_csrf_failure_of_a_kept_form_says_the_input_is_kept_and_leads_back_to_it(demo, make_user):
+    """Issue 16: the form's input is still in the browser (static/js/keep-input.js posts its flag)."""
+    open_quarter(demo)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("group_leader", units=[unit("TDP-01")]))
+    form = entry_url("TDP-01")
+    payload = group_payload(0) | {"action": "save", "keep_input": "1"}
+    html = client.post(form, payload, HTTP_REFERER=f"http://testserver{form}").content.decode()
+    assert "Số liệu bạn vừa nhập vẫn được giữ trên máy này" in html and "chép lại" not in html
+    assert f'href="{form}" data-testid="back-to-form"' in html
+    html = client.post(form, payload, HTTP_REFERER="https://evil.example/").content.decode()
+    assert 'data-testid="back-to-form"' not in html

@@ -1,8 +1,10 @@
 """Entering a quarter: the form, saving drafts, validation next to the field, submission."""
 
+import re
+
 import pytest
 
-from indicators.models import Report, ReportedValue, ValueChange
+from indicators.models import DataElement, Report, ReportedValue, ValueChange
 
 from .reporting import comment, entry_url, group_payload, open_quarter, unit, value_of
 
@@ -144,3 +146,26 @@ def test_entry_page_queries_do_not_grow_with_elements(client, leader, django_ass
         client.get(entry_url("TDP-01"))
     with django_assert_max_num_queries(30):
         client.post(entry_url("TDP-01"), group_payload(0) | {"action": "save"})
+
+
+def test_a_refused_save_starts_with_an_error_summary_linking_each_wrong_box(client, leader):
+    """Issue 16 (the GOV.UK error-summary pattern): at the top of the form, one link per wrong figure
+    to its box; keep-input.js moves the focus to it. The number-format hint is above the first box."""
+    client.force_login(leader)
+    payload = group_payload(0, HO_NGHEO="2.5", DAN_SO="nhiều")
+    response = client.post(entry_url("TDP-01"), payload | {"action": "save"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(r"<div [^>]*data-error-summary[^>]*>(.*?)</div>", html, re.S)
+    assert summary and 'tabindex="-1"' in summary.group(0) and 'role="alert"' in summary.group(0)
+    links = re.findall(r'<a href="#(id_v_\d+)">([^<:]+):', summary.group(1))
+    ids = {
+        code: f"id_v_{pk}"
+        for code, pk in DataElement.objects.filter(code__in=["HO_NGHEO", "DAN_SO"]).values_list("code", "pk")
+    }
+    assert sorted(links) == sorted(
+        [(ids["HO_NGHEO"], "Số hộ nghèo"), (ids["DAN_SO"], "Dân số (nhân khẩu thực tế thường trú)")]
+    )
+    assert all(f'id="{i}"' in html for i in ids.values())
+    assert html.index("data-error-summary") < html.index('data-testid="number-hint"') < html.index('name="v_')
+    assert "data-error-summary" not in client.get(entry_url("TDP-01")).content.decode()

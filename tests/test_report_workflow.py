@@ -485,3 +485,39 @@ def test_a_refused_extension_keeps_the_typed_reason(client, people):
     html = response.content.decode()
     assert "Phải ghi lý do và ngày gia hạn hợp lệ" in html and "Mưa lũ kéo dài" in html
     assert ReportingPeriod.objects.get(plan__year=2024, quarter=4).reopened_until is None
+
+
+def row_html(html: str, code: str) -> str:
+    return re.search(rf'data-element="{code}".*?(?=<div class="entry-row|</fieldset>)', html, re.S).group(0)
+
+
+def test_the_conflict_page_shows_beside_each_typed_figure_the_one_saved_meanwhile(client, people):
+    """Issue 16: not his own figure twice, but the other person's beside each of his, marked where they
+    differ, with who saved and when; the other's comment where it differs from his."""
+    client.force_login(people["leader"])
+    client.post(entry_url("TDP-01"), group_payload(0) | {"action": "save"})
+    version = int(shown_version("TDP-01"))
+    people["official"].first_name, people["official"].last_name = "Lan", "Phạm Thị"
+    people["official"].save()
+    client.force_login(people["official"])
+    theirs = comment(group_payload(version, DAN_SO="2.500", HO_NGHEO=""), "DAN_SO", "Theo sổ hộ khẩu")
+    client.post(entry_url("TDP-01"), theirs | {"action": "save"})
+    client.force_login(people["leader"])
+    response = client.post(entry_url("TDP-01"), group_payload(version, DAN_SO="2.600") | {"action": "save"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    note = re.sub(
+        r"<[^>]+>|\s+", " ", re.search(r'data-testid="conflict-note">(.*?)</div>', html, re.S).group(1)
+    )
+    assert "Phạm Thị Lan đã lưu báo cáo này lúc" in note and "2 số khác số bạn nhập" in note
+    dan_so = row_html(html, "DAN_SO")
+    assert input_value(dan_so, figure_box("DAN_SO")) == "2.600"
+    assert re.search(r"Bản vừa lưu: <span[^>]*>2.500</span> <strong>\(khác số bạn nhập\)</strong>", dan_so)
+    assert "Ghi chú trong bản vừa lưu: Theo sổ hộ khẩu" in dan_so
+    assert "Đã hiểu là" not in dan_so  # his figure once, in its box
+    so_ho = row_html(html, "SO_HO")
+    assert re.search(r"Bản vừa lưu: <span[^>]*>600</span></div>", so_ho)  # the same: not marked
+    ho_ngheo = row_html(html, "HO_NGHEO")  # cleared by the other: "—" beside his 15
+    assert re.search(r"Bản vừa lưu: <span[^>]*>—</span> <strong>\(khác số bạn nhập\)", ho_ngheo)
+    # Once the page is opened again, there is no conflict to show.
+    assert "conflict-note" not in client.get(entry_url("TDP-01")).content.decode()

@@ -100,3 +100,78 @@ def test_the_limit_follows_the_setting(client, demo, clock, settings):
     clock.shift(minutes=10)
     response = client.get(reverse("home"), follow=True)
     assert "Phiên làm việc đã hết hạn (0,5 giờ kể từ khi đăng nhập)" in response.content.decode()
+
+
+# --- a form sent after the session ended (issue 16): back to the same form after the login -------------
+
+
+def entry_form() -> str:
+    return reverse("report-entry", args=[2024, 4, "TDP-01"])
+
+
+def test_a_form_sent_after_the_session_was_forgotten_comes_back_after_the_login(client, demo):
+    from django.conf import settings as django_settings
+
+    from indicators.models import Report
+
+    log_in(client)
+    del client.cookies[django_settings.SESSION_COOKIE_NAME]  # the session the server no longer knows
+    form = entry_form()
+    response = client.post(
+        form, {"version": "0", "action": "save", "keep_input": "1"}, HTTP_REFERER=f"http://testserver{form}"
+    )
+    assert response.status_code == 302 and response["Location"] == f"{reverse('login')}?next={form}"
+    page = client.get(response["Location"]).content.decode()
+    assert "Phiên làm việc đã hết hạn. Đăng nhập lại để tiếp tục; số liệu bạn vừa nhập vẫn được giữ." in page
+    assert f'name="next" value="{form}"' in page
+    response = client.post(
+        reverse("login"), {"username": "totruong1", "password": DEMO_PASSWORD, "next": form}
+    )
+    assert response.status_code == 302 and response["Location"] == form  # the form again, by GET
+    assert not Report.objects.filter(unit__code="TDP-01", period__quarter=4, values__isnull=False).exists()
+
+
+def test_a_step_posted_to_its_own_url_comes_back_to_the_page_it_was_sent_from(client, demo):
+    log_in(client)
+    client.logout()
+    page = reverse("notifications")
+    response = client.post(reverse("notifications-read-all"), HTTP_REFERER=f"http://testserver{page}?trang=2")
+    assert response["Location"] == f"{reverse('login')}?next={page}%3Ftrang%3D2"
+    # Without a form kept by the script, the message promises nothing about typed input.
+    html = client.get(response["Location"]).content.decode()
+    assert "Phiên làm việc đã hết hạn. Đăng nhập lại để tiếp tục." in html and "vẫn được giữ" not in html
+
+
+@pytest.mark.parametrize(
+    "referer", ["https://evil.example/so-lieu/", "//evil.example/so-lieu/", "javascript:alert(1)", ""]
+)
+def test_the_page_to_come_back_to_is_on_this_host_only(client, demo, referer):
+    response = client.post(entry_form(), {"keep_input": "1"}, HTTP_REFERER=referer)
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "http://testserver.evil/"])
+def test_the_login_never_sends_anyone_to_another_host(client, demo, target):
+    html = client.get(reverse("login"), {"next": target}).content.decode()
+    assert 'name="next" value=""' in html
+    response = client.post(
+        reverse("login"), {"username": "totruong1", "password": DEMO_PASSWORD, "next": target}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_a_form_sent_after_the_eight_hours_comes_back_after_the_login(client, demo, clock):
+    log_in(client)
+    keep_busy(client, clock, minutes=7 * 60 + 40)
+    clock.shift(minutes=20)
+    form = entry_form()
+    response = client.post(
+        form, {"version": "0", "action": "save", "keep_input": "1"}, HTTP_REFERER=f"http://testserver{form}"
+    )
+    assert response["Location"] == f"{reverse('login')}?next={form}"
+    assert "_auth_user_id" not in client.session
+    html = client.get(response["Location"]).content.decode()
+    assert (
+        "Phiên làm việc đã hết hạn (8 giờ kể từ khi đăng nhập). Hãy đăng nhập lại. Số liệu bạn vừa nhập vẫn được giữ."
+        in html
+    )

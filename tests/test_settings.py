@@ -48,4 +48,8 @@ def test_production_refuses_to_start_without_allowed_hosts():
 def test_language_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
-    assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in settings.MIDDLEWARE
+    # Login by default: Django's LoginRequiredMiddleware, through the portal's subclass (issue 16).
+    from django.contrib.auth.middleware import LoginRequiredMiddleware
+    from django.utils.module_loading import import_string
+
+    assert any(issubclass(import_string(m), LoginRequiredMiddleware) for m in settings.MIDDLEWARE)
