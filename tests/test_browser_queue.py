@@ -1,6 +1,7 @@
 """The reviewer on a 390 px phone (issue 16): the queue says how long each report has waited and puts
 the one with ⚠ figures first; she opens it, is told what she can do there, approves, and goes straight
-on to the next report. Screenshots at 390 and 1366 px."""
+on to the next report. Then the office reminds the units still behind from the completeness page,
+which fits the phone and asks before it sends. Screenshots at 390 and 1366 px."""
 
 from datetime import timedelta
 
@@ -95,3 +96,15 @@ def test_reviewer_queue_approve_then_next_on_a_phone(page, live):
     assert Notification.objects.filter(
         user__username="totruong2", kind="report_approved", url="/so-lieu/2024/q4/TDP-02/"
     ).exists()
+
+    # The office follows up on the same phone: the completeness page fits, and reminding asks first.
+    page.context.clear_cookies()
+    login(page, live, "vanphong")
+    page.goto(f"{live.url}/tien-do-nop/2024/q4/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("[data-testid=remind]")
+    answer_confirmation_if_asked(page)
+    page.wait_for_selector("[data-testid=last-reminded]")
+    assert "Đã nhắc" in page.inner_text("main")
+    assert Notification.objects.filter(user__username="totruong3", kind="reminder").exists()
+    screenshot_sizes(page, "completeness-reminded")
