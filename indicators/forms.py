@@ -155,8 +155,11 @@ class ReportEntryForm(forms.Form):
             saved_value = saved.value if saved else None
             typed_comment = (self.data.get(self.add_prefix(f"c_{element.pk}")) or "").strip()
             conflict = self.is_bound and self.conflict
-            if conflict and reading and self.data.get(self.add_prefix(f"v_{element.pk}"), "").strip() == (
-                format_number(typed) if typed is not None else ""
+            if (
+                conflict
+                and reading
+                and self.data.get(self.add_prefix(f"v_{element.pk}"), "").strip()
+                == (format_number(typed) if typed is not None else "")
             ):
                 reading = ""  # the box shows the figure as it was read: once is enough beside the other's
             row = EntryRow(
