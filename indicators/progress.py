@@ -304,11 +304,18 @@ def status_counts(statuses: list[str]) -> list[dict]:
 
 
 def quarter_chart(result: TargetResult, *, quarter: int) -> SafeString:
-    """A target's figure after each quarter as bars, with the plan's figure and, for a flow, its pace."""
+    """A target's figure after each quarter as bars, with the plan's figure and, for a flow, its pace.
+
+    A flow's quarter with no counted figure (its reports still waiting for approval) has no bar: its
+    year-to-date would repeat the quarter before and read as a quarter of nothing done.
+    """
     target = result.target
     reference = target.target_value if target.comparator != Target.Comparator.MAINTAIN else None
+    by_quarter = result.by_quarter
+    if target.kind == Target.Kind.FLOW:
+        by_quarter = {q: v if q in result.quarters_with_data else None for q, v in by_quarter.items()}
     return charts.quarter_bars(
-        result.by_quarter,
+        by_quarter,
         status=result.status,
         reference=reference,
         reference_label=_("Chỉ tiêu %(v)s") % {"v": format_number(reference)}
@@ -316,7 +323,7 @@ def quarter_chart(result: TargetResult, *, quarter: int) -> SafeString:
         else "",
         expected=expected_by_quarter(target, quarter),
         decimals=DECIMALS,
-        label=f"{target.code} — {charts.trend_label(result.by_quarter, decimals=DECIMALS)}",
+        label=f"{target.code} — {charts.trend_label(by_quarter, decimals=DECIMALS)}",
     )
 
 
