@@ -20,7 +20,7 @@ def target_cells(html: str) -> dict[str, str]:
     rows = re.findall(r'<tr class="[^"]*" data-code="([^"]+)">(.*?)</tr>', html, flags=re.S)
     cells = {}
     for code, row in rows:
-        figure = re.search(r'<td class="[^"]*figure">(.*?)</td>', row, flags=re.S).group(1)
+        figure = re.search(r'<td class="[^"]*\bnum"[^>]*>(.*?)</td>', row, flags=re.S).group(1)
         cells[code] = " ".join(unescape(re.sub(r"<[^>]+>", " ", figure)).split())
     return cells
 
