@@ -446,7 +446,7 @@ def unit_goals(*, plan: Plan, unit: Unit, targets: list[Target]) -> tuple[dict[i
             goals[target.pk] = UnitGoal(
                 value=target.target_value / count,
                 basis=GoalBasis.SHARE,
-                note=_("1/%(n)s chỉ tiêu của phường (%(n)s đơn vị cùng báo cáo)") % {"n": count}
+                note=_("1/%(n)s chỉ tiêu của phường") % {"n": count}
                 if count > 1
                 else _("toàn bộ chỉ tiêu của phường (đơn vị duy nhất báo cáo)"),
             )
