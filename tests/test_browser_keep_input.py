@@ -2,6 +2,7 @@
 session, a cut network, the office's lock and another person's save (static/js/keep-input.js)."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -30,6 +31,7 @@ FIGURES = {
     "DAN_VIT": "1.880",
 }
 DRAFTS = "Object.keys(localStorage).filter(k => k.startsWith('phominh-keep:'))"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
@@ -57,6 +59,19 @@ def fill_all(page, **overrides) -> None:
 def saved_figures() -> dict[str, object]:
     report = Report.objects.filter(unit__code="TDP-01", period__quarter=4, period__plan__year=2024).first()
     return {v.element.code: v.value for v in report.values.select_related("element")} if report else {}
+
+
+def serious_in_main(page, live) -> list[str]:
+    """axe-core's serious and critical findings in <main> (where the kept-input notices are), with the
+    portal's CSP in force: axe is served as if from the portal itself."""
+    page.route("**/__axe__.js", lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
+    page.add_script_tag(url=f"{live.url}/__axe__.js")
+    result = page.evaluate("async () => await axe.run('main', {resultTypes: ['violations']})")
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes']]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_expired_session_and_cut_network_keep_the_leaders_figures(page, live):
@@ -95,6 +110,7 @@ def test_expired_session_and_cut_network_keep_the_leaders_figures(page, live):
     offer = page.inner_text("[data-testid=keep-input-offer]")
     assert re.search(r"Khôi phục số liệu chưa lưu, nhập lúc \d\d:\d\d\?", offer), offer
     assert field(page, "DAN_SO").input_value() == ""
+    assert serious_in_main(page, live) == []
     screenshot_sizes(page, "keep-input-restore-offer")
     page.click("[data-keep-input-restore]")
     assert typed(page) == FIGURES
@@ -134,6 +150,7 @@ def test_lock_and_conflict_show_why_and_keep_what_he_typed(page, live):
     summary = page.locator("[data-testid=error-summary]")
     summary.wait_for()
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert serious_in_main(page, live) == []
     summary.locator("a").first.click()
     assert page.evaluate("document.activeElement.name") == field(page, "HO_NGHEO").get_attribute("name")
     field(page, "HO_NGHEO").fill("15")
@@ -174,6 +191,7 @@ def test_lock_and_conflict_show_why_and_keep_what_he_typed(page, live):
     assert "Bản vừa lưu: 612" in so_ho and "khác" not in so_ho
     assert typed(page) == FIGURES and saved_figures()["DAN_SO"] == 2500
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_in_main(page, live) == []
     screenshot_sizes(page, "keep-input-conflict")
 
     # Saving again, knowingly, saves his figure and clears the draft.

@@ -158,7 +158,7 @@ def test_a_refused_save_starts_with_an_error_summary_linking_each_wrong_box(clie
     html = response.content.decode()
     summary = re.search(r"<div [^>]*data-error-summary[^>]*>(.*?)</div>", html, re.S)
     assert summary and 'tabindex="-1"' in summary.group(0) and 'role="alert"' in summary.group(0)
-    links = re.findall(r'<a href="#(id_v_\d+)">([^<:]+):', summary.group(1))
+    links = re.findall(r'<a class="alert-link" href="#(id_v_\d+)">([^<:]+):', summary.group(1))
     ids = {
         code: f"id_v_{pk}"
         for code, pk in DataElement.objects.filter(code__in=["HO_NGHEO", "DAN_SO"]).values_list("code", "pk")
