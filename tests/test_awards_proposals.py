@@ -417,7 +417,9 @@ def test_the_office_check_starts_with_no_result_chosen(client, people):
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED and proposal.office_eligible is None
     # Once a result is recorded, the page shows that one.
-    client.post(reverse("awards-proposal-check", args=[proposal.pk]), {"eligible": "0", "note": "Thiếu hồ sơ"})
+    client.post(
+        reverse("awards-proposal-check", args=[proposal.pk]), {"eligible": "0", "note": "Thiếu hồ sơ"}
+    )
     proposal.refresh_from_db()
     assert proposal.office_eligible is False
     assert _checked_results(client.get(url).content.decode()) == ["0"]
