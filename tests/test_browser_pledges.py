@@ -28,10 +28,10 @@ def test_leader_registers_on_a_phone_and_the_office_acknowledges(page, live, scr
     page.wait_for_selector("[data-testid=pledge-form]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.select_option("select[name=collective_title]", label="Tổ dân phố văn hóa")
-    page.fill("input[name=household_count]", "520")
+    page.fill("input[name=household_count]", "1.250")  # read as the quarterly form reads it
     row = page.locator("div.commitment-row[data-code='XH-09b']")
     row.locator("input[type=checkbox]").check()
-    assert row.locator("input[name^='v_']").input_value() == "93"  # prefilled with the ward's target
+    assert row.locator("input[name^='v_']").input_value() == ""  # never the ward's target
     row.locator("input[name^='v_']").fill("95")
     poor = page.locator("div.commitment-row[data-code='XH-03']")
     poor.locator("input[type=checkbox]").check()
@@ -54,7 +54,7 @@ def test_leader_registers_on_a_phone_and_the_office_acknowledges(page, live, scr
     assert "Văn phòng đã tiếp nhận" in page.inner_text("[data-testid=pledge-status]")
     screenshot(page, "pledge-acknowledged")
     pledge = Pledge.objects.get(unit__code="TDP-07")
-    assert pledge.status == "acknowledged"
+    assert pledge.status == "acknowledged" and pledge.household_count == 1250
     assert pledge.commitments.get(target__code="XH-03").baseline == 2.9 or str(
         pledge.commitments.get(target__code="XH-03").baseline
     ).startswith("2.9")
