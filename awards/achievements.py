@@ -136,7 +136,7 @@ def report_data(proposal: Proposal) -> ReportData:
         covenants.append(CovenantResult(covenant, judge_commitments(commitments, own, quarter)))
     earlier = [
         r
-        for r in nominee_history(unit=unit, nominee_name=proposal.nominee_name)
+        for r in nominee_history(unit=unit, nominee_name=proposal.nominee_name, household=proposal.household)
         if r.year < plan.year and not r.revoked
     ]
     return ReportData(

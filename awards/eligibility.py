@@ -456,8 +456,11 @@ def assess(proposal: Proposal, *, with_figures: bool = True) -> Assessment:
     )
 
 
-def nominee_history(*, unit, nominee_name: str) -> list[AwardRecord]:
-    """Every title the registry holds for this person, household or unit (newest first)."""
+def nominee_history(*, unit, nominee_name: str, household=None) -> list[AwardRecord]:
+    """Every title the registry holds for this person, household or unit (newest first); a household of
+    the group's register by its id (two households may share the head's name)."""
     key = normalise_name(nominee_name)
     rows = AwardRecord.objects.filter(unit=unit).select_related("title").order_by("-year", "title__order")
+    if household is not None:
+        return list(rows.filter(household=household))
     return [r for r in rows if normalise_name(r.nominee_name) == key]

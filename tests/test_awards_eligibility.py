@@ -264,6 +264,10 @@ def test_earlier_years_read_the_registrys_identity_not_the_name(plan):
     assert other.household is not None and other.household != first
     c = criterion(other, "earlier")
     assert c.state == NOT_MET and "2022" in c.reason and "2023" in c.reason  # same name, not its years
+    from awards.eligibility import nominee_history
+
+    assert nominee_history(unit=group, nominee_name="Nguyễn Văn An", household=other.household) == []
+    assert len(nominee_history(unit=group, nominee_name="Nguyễn Văn An", household=first)) == 2
     unknown = household_proposal("")
     assert unknown.household is None  # two households of that name: the name alone cannot tell
     assert criterion(unknown, "earlier").state == TO_CHECK

@@ -250,7 +250,9 @@ def _detail_page(request, proposal: Proposal, *, status: int = 200, **bound):
             "can_post": permissions.can_manage_postings(user) and proposal.status in services.POSTABLE,
             "post_query": _posting_query(proposal),
             "assessment": assessment,
-            "earlier": nominee_history(unit=proposal.unit, nominee_name=proposal.nominee_name),
+            "earlier": nominee_history(
+                unit=proposal.unit, nominee_name=proposal.nominee_name, household=proposal.household
+            ),
             "evidence": list(proposal.evidence.all())
             if permissions.can_view_evidence(user, proposal)
             else None,
