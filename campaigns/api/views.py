@@ -79,7 +79,10 @@ def target_list(request, year: int):
     summary="Kết quả thực hiện các chỉ tiêu đến hết một quý (toàn phường hoặc một đơn vị)",
     description=(
         "Cùng số liệu với trang Tiến độ: chỉ báo cáo đã duyệt được tính. Với `unit`, chỉ tính số liệu "
-        "của đơn vị đó và chỉ liệt kê các chỉ tiêu đơn vị có báo cáo (như bộ lọc đơn vị của trang Tiến độ)."
+        "của đơn vị đó và chỉ liệt kê các chỉ tiêu đơn vị có báo cáo (như bộ lọc đơn vị của trang Tiến độ); "
+        "khi đó `target_value`, `progress` và `status` là của mục tiêu riêng của đơn vị: con số đơn vị đã "
+        "đăng ký thi đua, nếu không thì phần chia đều chỉ tiêu của phường (số cộng dồn, số tại thời điểm) "
+        "hoặc chỉ tiêu chung của phường (tỷ lệ, mức độ)."
     ),
     parameters=[RollupQuerySerializer],
     responses=RollupSerializer,
