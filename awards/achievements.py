@@ -59,6 +59,17 @@ def group_form(*, title: Title, on: date, number: str) -> str:
     return f"Mẫu số {number} ban hành kèm theo {_short_citation(decree)}"
 
 
+def title_decree(*, title: Title, on: date) -> str:
+    """ "Nghị định 86/2023/NĐ-CP": the decree in force on `on` whose subject names the title, else the
+    last decree of its basis; "" when the law data has none (the pages' help texts cite it this way)."""
+    decrees = _decrees(title=title, on=on)
+    if not decrees:
+        return ""
+    named = [t for t in decrees if title.name.lower() in t.title.lower()]
+    decree = named[0] if named else decrees[-1]
+    return f"{decree.get_kind_display()} {decree.number}"
+
+
 def form_basis(*, title: Title, on: date) -> str:
     """The legal text whose form the report follows, read from the law data in force on the report's date
     (awards/law.py): the residential group's report is Mẫu số 05 of the decree whose subject names its

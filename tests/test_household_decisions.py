@@ -266,3 +266,14 @@ def test_the_office_withdraws_a_draft_and_its_groups_go_into_another_decision(cl
         hd.withdraw_household_decision(decision=again, user=office, version=again.version)
     client.post(reverse("awards-household-decision-withdraw", args=[again.pk]), {"version": again.version})
     assert Decision.objects.filter(pk=again.pk).exists()
+
+
+def test_the_pages_cite_the_household_decree_from_the_law_data(client, demo):
+    from awards.law import LegalText
+
+    client.force_login(user("vanphong"))
+    page = client.get("/khen-thuong/gia-dinh-van-hoa/quyet-dinh/").content.decode()
+    assert "(Nghị định 86/2023/NĐ-CP)" in page
+    LegalText.objects.filter(number="86/2023/NĐ-CP").update(number="99/2099/NĐ-CP")
+    page = client.get("/khen-thuong/gia-dinh-van-hoa/quyet-dinh/").content.decode()
+    assert "(Nghị định 99/2099/NĐ-CP)" in page and "86/2023" not in page

@@ -30,7 +30,7 @@ from jobs.models import DocumentJob
 from jobs.services import request_document
 from phominh.pdf import pdf_filename, pdf_response
 
-from .. import household_decisions, household_documents, household_import, households, permissions, services
+from .. import achievements, household_decisions, household_documents, household_import, households, permissions, services
 from ..household_documents import minutes_context
 from ..household_forms import (
     ConfirmForm,
@@ -390,7 +390,7 @@ def review_create(request, code: str):
     return render(
         request,
         "awards/household_review_form.html",
-        {"unit": unit, "plan": plan, "form": form, "review": None},
+        {"unit": unit, "plan": plan, "form": form, "review": None, "decree": _household_decree()},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -628,9 +628,21 @@ def decisions(request):
     return render(
         request,
         "awards/household_decisions.html",
-        {"plan": plan, "reviews": reviews, "form": form, "decisions": list(drafted)},
+        {
+            "plan": plan,
+            "reviews": reviews,
+            "form": form,
+            "decisions": list(drafted),
+            "decree": _household_decree(),
+        },
         status=status,
     )
+
+
+def _household_decree() -> str:
+    """The decree the pages' help texts cite for the household title, from the law data in force today."""
+    title = households.household_title()
+    return achievements.title_decree(title=title, on=timezone.localdate()) if title else ""
 
 
 def _household_decision(request, pk: int) -> Decision:
