@@ -176,10 +176,16 @@ def late_warning(review: HouseholdReview) -> str:
     """Empty, or why the meeting's date is a problem: it must be held by 25/11 of the year."""
     if not review.late:
         return ""
-    return _(
-        "Cuộc họp bình xét phải tổ chức trước ngày 25/11/%(y)s (Nghị định 86/2023/NĐ-CP); ngày họp "
-        "%(d)s là muộn."
-    ) % {"y": review.plan.year, "d": f"{review.held_on:%d/%m/%Y}"}
+    from .achievements import title_decree  # achievements reads the registry this module writes
+
+    decree = title_decree(title=review.title, on=review.held_on) if review.title_id else ""
+    values = {"y": review.plan.year, "d": f"{review.held_on:%d/%m/%Y}", "decree": decree}
+    if decree:
+        return (
+            _("Cuộc họp bình xét phải tổ chức trước ngày 25/11/%(y)s (%(decree)s); ngày họp %(d)s là muộn.")
+            % values
+        )
+    return _("Cuộc họp bình xét phải tổ chức trước ngày 25/11/%(y)s; ngày họp %(d)s là muộn.") % values
 
 
 def create_review(*, plan, unit: Unit, user, data: dict) -> HouseholdReview:
