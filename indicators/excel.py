@@ -263,7 +263,7 @@ def progress_workbook(*, plan, quarter: int, include_submitted: bool = False):
     for row, result in enumerate(results, start=header_row + 1):
         target = result.target
         put_text(ws, row, 1, target.code, font=BOLD if target.is_heading else None)
-        put_text(ws, row, 2, target.name, alignment=WRAP, font=BOLD if target.is_heading else None)
+        put_text(ws, row, 2, target.display_name, alignment=WRAP, font=BOLD if target.is_heading else None)
         if target.is_heading:
             for column in range(1, len(columns) + 1):
                 ws.cell(row=row, column=column).fill = HEADING_FILL
