@@ -46,11 +46,17 @@ def notify(
         recipients = [u.pk for u in fresh if u.email]
         if recipients:
             subject = mail_subject(text)
-            body = body or f"{text}\n\n{url}"
+            body = body or (f"{text}\n\n{absolute_url(url)}" if url else text)
             transaction.on_commit(
                 lambda: send_mails(key=key, user_ids=recipients, subject=subject, body=body)
             )
     return len(fresh)
+
+
+def absolute_url(path: str) -> str:
+    """A portal path as a mail can carry it: PHOMINH_PUBLIC_URL in front (a mail has no page to be
+    relative to)."""
+    return settings.PHOMINH_PUBLIC_URL + path if path.startswith("/") else path
 
 
 def mail_subject(text: str) -> str:
@@ -166,7 +172,7 @@ def remind_units(*, period: ReportingPeriod, units, kind: str, text: str, key: s
             continue
         line = text % {"units": ", ".join(u.name for u in mine), "period": period, "deadline": deadline}
         url = entry_path(period, mine[0]) if len(mine) == 1 else reverse("report-list")
-        links = "\n".join(f"- {u.name}: {entry_path(period, u)}" for u in mine)
+        links = "\n".join(f"- {u.name}: {absolute_url(entry_path(period, u))}" for u in mine)
         sent += notify(
             [profile.user],
             kind=kind,

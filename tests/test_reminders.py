@@ -5,6 +5,7 @@ before reminding it again."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -49,9 +50,11 @@ def test_a_reminder_reaches_the_portal_and_the_mail_with_the_forms_link(
     both = Notification.objects.get(user=people["official"])
     assert both.url == reverse("report-list")
     sent = {m.to[0]: m for m in mail.outbox}
-    assert entry_url("TDP-03") in sent["cb@phominh.local"].body
-    assert entry_url("TDP-04") in sent["cb@phominh.local"].body
-    assert entry_url("TDP-02") in sent["tt2@phominh.local"].body
+    # A mail has no page to be relative to: its links start with the portal's public address.
+    site = settings.PHOMINH_PUBLIC_URL
+    assert site + entry_url("TDP-03") in sent["cb@phominh.local"].body
+    assert site + entry_url("TDP-04") in sent["cb@phominh.local"].body
+    assert site + entry_url("TDP-02") in sent["tt2@phominh.local"].body
     # TDP-01 has sent its quarter: its leader is not reminded.
     assert "tt1@phominh.local" not in sent
     assert not Notification.objects.filter(user=people["leader"], kind="reminder").exists()
@@ -145,3 +148,4 @@ def test_only_the_office_reminds(client, people):
     client.force_login(people["leader"])
     assert remind(client).status_code == 403
     assert not Notification.objects.filter(kind="reminder").exists()
+
