@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from awards import voting
 from awards.models import AwardRecord, CouncilMember, CouncilSession, Proposal
 
-from .conftest import ARTIFACTS, click_and_confirm, login
+from .conftest import ARTIFACTS, DESK, PHONE, click_and_confirm, confirm_step, login, screenshot_sizes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -99,7 +99,18 @@ def test_proposal_check_session_votes_close_decision_pdf(page, live, screenshot)
         page.check("[data-testid=ballot] input[value=agree]")
         if username == "hd_ccb":
             screenshot(page, "awards-written-ballot")
+        else:
+            # On a phone the member's ballot asks first; cancelling sends nothing.
+            page.set_viewport_size(PHONE)
+            page.click("[data-testid=ballot] button[type=submit]")
+            dialog = page.locator("dialog[data-testid=confirm-step][open]")
+            assert "không" in dialog.inner_text().lower()  # says it cannot be changed
+            screenshot_sizes(page, "awards-ballot-confirm")
+            confirm_step(page, accept=False)
+            assert page.locator("[data-testid=voted]").count() == 0
+            assert page.locator("[data-testid=ballot] input[value=agree]").is_checked()
         click_and_confirm(page, "[data-testid=ballot] button[type=submit]")
+        page.set_viewport_size(DESK)
         assert "Bạn đã bỏ phiếu" in page.inner_text("[data-testid=voted]")
     item = session.agenda.get()
     for username, choice in [("chutich", "agree"), ("phochutich", "agree"), ("ct_mttq", "disagree")]:
