@@ -53,7 +53,7 @@ def client_ip(request) -> str | None:
     """
     peer = request.META.get("REMOTE_ADDR")
     count = settings.PHOMINH_PROXY_COUNT
-    if count <= 0 or not _is_trusted_proxy(peer):
+    if count <= 0 or not is_trusted_proxy(peer):
         return peer
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     if not hops:
@@ -67,7 +67,7 @@ def client_ip(request) -> str | None:
         return peer
 
 
-def _is_trusted_proxy(address: str | None) -> bool:
+def is_trusted_proxy(address: str | None) -> bool:
     try:
         ip = ipaddress.ip_address(address or "")
     except ValueError:

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from phominh.accounts import must_change_password
+from phominh.auth import is_trusted_proxy
 
 
 class RefuseNullCharactersMiddleware:
@@ -201,3 +202,32 @@ class PasswordChangeRequiredMiddleware:
 
     def _allowed_paths(self) -> set[str]:
         return {reverse(name) for name in self.ALLOWED}
+
+
+FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+)
+
+
+class TrustedProxyHeadersMiddleware:
+    """X-Forwarded-For, -Proto, -Host and -Port count only when our own reverse proxy sent them.
+
+    Behind the proxy (DJANGO_BEHIND_PROXY=1) the portal reads X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER:
+    is this https?) and X-Forwarded-For (phominh.auth.client_ip: who is this?). Both are what the proxy
+    wrote only when the request came from the proxy: nginx overwrites X-Forwarded-Proto and appends to
+    X-Forwarded-For. A request that reached gunicorn some other way, or any request when no proxy is
+    configured, has these headers removed before SecurityMiddleware or anything else reads them, so a
+    client cannot claim https or another address by writing them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PHOMINH_PROXY_COUNT <= 0 or not is_trusted_proxy(request.META.get("REMOTE_ADDR")):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)

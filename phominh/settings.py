@@ -70,6 +70,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-* count only when our own proxy sent them (DJANGO_BEHIND_PROXY=1 and the peer is
+    # one of DJANGO_TRUSTED_PROXIES); from anyone else they are dropped before anything reads them.
+    "phominh.middleware.TrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -208,6 +211,10 @@ TASKS = {
 PHOMINH_PUBLIC_URL = os.environ.get("PHOMINH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Finished documents (jobs.DocumentJob.result), under MEDIA_ROOT, served only through the owner's view.
 JOBS_ROOT = Path(os.environ.get("PHOMINH_JOBS_ROOT", MEDIA_ROOT / "jobs"))
+# Where the nightly backup (deploy/backup/phominh-backup.sh) writes; the operations page (/van-hanh/) shows
+# its newest file and how old it is.
+BACKUP_DIR = Path(os.environ.get("PHOMINH_BACKUP_DIR", "/var/backups/phominh"))
+BACKUP_MAX_AGE_DAYS = 2
 
 # Roll-ups are cached per plan, quarter and units while the data behind them is unchanged
 # (indicators.rollup.data_fingerprint); plan definitions edited in the admin show within this time.
@@ -218,6 +225,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "thidua@phominh.local")
+# The SMTP backend's server (deploy/phominh.env.example); Django's defaults when unset.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
 
 # Excel uploads (indicators/excel.py): the entry template and the admin's master-data import.
 # A unit's quarter is a few kilobytes and the whole ward's template well under 1 MB, so 2 MB leaves
@@ -318,6 +333,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
     if BEHIND_PROXY:
+        # Read only from the trusted proxy: phominh.middleware.TrustedProxyHeadersMiddleware drops the
+        # header of any other peer.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -102,3 +102,46 @@ def test_the_settings_come_from_the_environment():
     shell = ("shell", "--no-imports", "-c", code)
     assert manage(*shell, env=proxied).stdout.strip() == "phominh.auth.client_ip 2 10.8.0.1"
     assert manage(*shell, env=PRODUCTION_ENV).stdout.strip() == "phominh.auth.client_ip 0 127.0.0.1,::1"
+
+
+@pytest.fixture
+def https_behind_proxy(one_proxy):
+    """Production behind nginx: https required, its scheme read from X-Forwarded-Proto."""
+    one_proxy.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    one_proxy.SECURE_SSL_REDIRECT = True
+    return one_proxy
+
+
+def test_https_is_believed_from_the_proxy_only(client, https_behind_proxy):
+    """X-Forwarded-Proto: https from our proxy is https; from any other peer it is dropped, so the
+    request is plain http and is redirected (a client cannot claim https past the proxy)."""
+    assert client.get(LOGIN, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_PROTO="https").status_code == 200
+    direct = client.get(LOGIN, REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_PROTO="https")
+    assert direct.status_code == 301
+    assert direct["Location"].startswith("https://")
+    assert client.get(LOGIN, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_PROTO="http").status_code == 301
+
+
+def test_no_proxy_configured_ignores_every_forwarded_header(client, https_behind_proxy):
+    https_behind_proxy.PHOMINH_PROXY_COUNT = 0
+    assert client.get(LOGIN, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_PROTO="https").status_code == 301
+
+
+def test_the_forwarded_headers_of_another_peer_are_removed(one_proxy):
+    from phominh.middleware import TrustedProxyHeadersMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen.update({k: v for k, v in request.META.items() if k.startswith("HTTP_X_FORWARDED")})
+        return None
+
+    headers = {
+        "HTTP_X_FORWARDED_FOR": "198.51.100.1",
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "HTTP_X_FORWARDED_HOST": "evil.example",
+    }
+    TrustedProxyHeadersMiddleware(view)(RequestFactory().get("/", REMOTE_ADDR="192.0.2.50", **headers))
+    assert seen == {}
+    TrustedProxyHeadersMiddleware(view)(RequestFactory().get("/", REMOTE_ADDR="10.8.0.7", **headers))
+    assert seen == headers
