@@ -28,6 +28,7 @@ from .services import (
     _lock_decision,
     _require_draft,
     check_number,
+    ward_decider,
 )
 
 
@@ -120,7 +121,7 @@ def draft_household_decision(
             number=number,
             signed_on=signed_on,
             subject=default_subject(title, plan.year),
-            issuer=_("Chủ tịch UBND phường Phổ Minh"),
+            issuer=ward_decider(plan=plan, titles=[title], on=signed_on or timezone.localdate()),
             signer_name=plan.signer_name,
             recipients=WARD_RECIPIENTS,
             recorded_by=user,

@@ -12,6 +12,7 @@ from .models import (
     Pledge,
     PledgedPerson,
     PledgeWindow,
+    WardIdentity,
 )
 
 
@@ -144,3 +145,14 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(WardIdentity)
+class WardIdentityAdmin(admin.ModelAdmin):
+    """The office edits it at /thiet-lap/thong-tin-phuong/ (versioned, audited); the admin shows it."""
+
+    list_display = ["committee_short_name", "place_name", "chairman_name", "updated_at"]
+    readonly_fields = ["version", "updated_at", "updated_by"]
+
+    def has_add_permission(self, request):
+        return not WardIdentity.objects.exists()

@@ -208,11 +208,28 @@ def copy_plan(*, source: Plan, year: int, user) -> Plan:
     return plan
 
 
+def _from_identity() -> dict:
+    """The new year's issuer, place and signer: the ward's identity as it is now (what is filled in)."""
+    from .identity import current_identity
+
+    identity = current_identity()
+    if identity is None:
+        return {}
+    fields = {
+        "issuer": identity.committee_short_name,
+        "place": identity.place_name,
+        "signer_name": identity.chairman_name,
+        "signer_title": identity.chairman_title,
+    }
+    return {name: value for name, value in fields.items() if value}
+
+
 def _copy(*, source: Plan, year: int) -> Plan:
     years = year - source.year
     this_year = _year_replacer(source.year, year)
     plan = _clone(
         source,
+        **_from_identity(),
         year=year,
         number=placeholder_number(source.number),
         issued_on=date(year, 1, 1),

@@ -256,3 +256,27 @@ class CovenantForm(forms.Form):
         self.fields["targets"].queryset = (
             plan.targets.exclude(kind__in=["heading", "derived"]).exclude(target_value=None).order_by("order")
         )
+
+
+class WardIdentityForm(forms.ModelForm):
+    """The ward's identity (campaigns.identity.WardIdentity), edited by the office."""
+
+    version = AsciiIntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        from .identity import EDITABLE_FIELDS, WardIdentity
+
+        model = WardIdentity
+        fields = EDITABLE_FIELDS
+        widgets = {"deputies": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        from .identity import REQUIRED_FIELDS
+
+        super().__init__(*args, **kwargs)
+        for name in REQUIRED_FIELDS:
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = gettext_lazy("Hãy nhập %(field)s.") % {
+                "field": self.fields[name].label.lower()
+            }
+        self.fields["chairman_title"].required = True

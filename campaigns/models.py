@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .identity import WardIdentity  # noqa: F401  (the ward's identity row: campaigns/identity.py)
+
 
 class Plan(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"), unique=True)

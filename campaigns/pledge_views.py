@@ -23,6 +23,7 @@ from phominh.pdf import pdf_response
 from . import permissions, services
 from .forms import CovenantForm, PledgeForm
 from .fulfilment import covenant_fulfilment, judge_commitments, latest_quarter, pledge_fulfilment
+from .identity import ward_text
 from .models import Covenant, Plan, Pledge
 
 
@@ -308,13 +309,12 @@ def pledge_remind(request):
     people = Profile.objects.filter(units__in=pending).select_related("user").distinct()
     window = getattr(plan, "pledge_window", None)
     deadline = window.closes_on.strftime("%d/%m/%Y") if window else "—"
+    office = ward_text("office_full_name", _("Văn phòng"))
     mails = [
         (
             _("Nhắc đăng ký thi đua năm %(y)s") % {"y": plan.year},
-            _(
-                "Đơn vị của bạn chưa gửi bản đăng ký thi đua năm %(y)s. Hạn đăng ký: %(d)s.\n\nVăn phòng - Thống kê UBND phường Phổ Minh"
-            )
-            % {"y": plan.year, "d": deadline},
+            _("Đơn vị của bạn chưa gửi bản đăng ký thi đua năm %(y)s. Hạn đăng ký: %(d)s.\n\n%(office)s")
+            % {"y": plan.year, "d": deadline, "office": office},
             settings.DEFAULT_FROM_EMAIL,
             [p.user.email],
         )
@@ -464,7 +464,7 @@ def covenant_pdf(request, pk: int):
     covenant = _covenant(request, pk)
     today = timezone.localdate()
     document = SimpleNamespace(
-        issuer="UBND phường Phổ Minh",
+        issuer=ward_text("committee_short_name", covenant.plan.issuer),
         number="",
         place=covenant.plan.place,
         issued_on=today,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pledge_views, views
+from . import identity_views, pledge_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +24,7 @@ urlpatterns = [
     path(
         "dang-ky-thi-dua/<int:year>/<str:unit_code>/mo-lai/", pledge_views.pledge_reopen, name="pledge-reopen"
     ),
+    path("thiet-lap/thong-tin-phuong/", identity_views.identity_edit, name="identity-edit"),
     path("giao-uoc/", pledge_views.covenant_list, name="covenant-list"),
     path("giao-uoc/moi/", pledge_views.covenant_create, name="covenant-create"),
     path("giao-uoc/<int:pk>/", pledge_views.covenant_detail, name="covenant-detail"),

@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "campaigns.covenant.opened": _("Mở lấy xác nhận"),
     "campaigns.covenant.confirmed": _("Xác nhận giao ước"),
     "campaigns.plan.copied": _("Sao chép kế hoạch sang năm mới"),
+    "campaigns.identity.saved": _("Sửa thông tin phường"),
     "campaigns.api_client.created": _("Cấp khóa truy cập API"),
     "indicators.notification.mail_failed": _("Thư báo không gửi được"),
     "accounts.password.changed": _("Đổi mật khẩu"),

@@ -869,7 +869,7 @@ def _read_sheets(workbook, period: ReportingPeriod) -> tuple[list[_Sheet], list[
     if META_SHEET not in workbook.sheetnames or workbook[META_SHEET]["A1"].value != TEMPLATE_MARKER:
         raise UploadRefused(
             _(
-                "Tệp không phải mẫu nhập số liệu của cổng Phổ Minh Thi đua. Hãy tải tệp mẫu ở trang "
+                "Tệp không phải mẫu nhập số liệu của cổng thi đua. Hãy tải tệp mẫu ở trang "
                 "nhập liệu, điền số vào đó rồi tải lên."
             )
         )

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from phominh import account_views
 from phominh.language import set_language
 
-admin.site.site_header = _("Phổ Minh Thi đua — Quản trị")
-admin.site.site_title = _("Phổ Minh Thi đua")
+admin.site.site_header = _("Cổng thi đua — Quản trị")
+admin.site.site_title = _("Cổng thi đua")
 admin.site.index_title = _("Quản trị dữ liệu")
 
 urlpatterns = [

@@ -499,6 +499,23 @@ def demo_values(rng: random.Random) -> dict[tuple[str, int], dict[str, Decimal]]
     return values
 
 
+DEMO_IDENTITY = {
+    "ward_name": "phường Phổ Minh",
+    "committee_name": "Ủy ban nhân dân phường Phổ Minh",
+    "committee_short_name": "UBND phường Phổ Minh",
+    "higher_level_name": "Ủy ban nhân dân thị xã Đức Phổ",
+    "place_name": "Phổ Minh",
+    "chairman_name": "Lê Duy Bảo",
+    "chairman_title": "CHỦ TỊCH",
+    "deputies": "",
+    "council_name": "Hội đồng Thi đua - Khen thưởng phường Phổ Minh",
+    "office_name": "Văn phòng - Thống kê",
+    "version": 1,
+    "updated_at": "2024-01-02T08:00:00+07:00",
+    "updated_by": None,
+}
+
+
 def build_demo() -> list[dict]:
     import django
 
@@ -561,6 +578,8 @@ def build_demo() -> list[dict]:
             value_pk += 1
             out.append(obj("indicators.reportedvalue", value_pk, report=report_pk, element=element_pk[code],
                            value=str(value), comment=""))
+    # The ward's identity (campaigns/identity.py): demo data, as a real ward types it on its setup page.
+    out.append(obj("campaigns.wardidentity", 1, **DEMO_IDENTITY))
     return out + demo_pledges(unit_pk, target_pk)
 
 
