@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from awards import households
-from awards.models import Decision, Household, HouseholdReview
+from awards.models import CouncilMember, Decision, Household, HouseholdReview
 from indicators.models import Notification
 from jobs.models import DocumentJob
 
@@ -50,6 +50,8 @@ MATRIX = [
     ("GET", "plan-detail", [2024], EVERYONE),
     ("GET", "plan-pdf", [2024], EVERYONE),
     ("GET", "plan-copy", [2024], row(403, office=200, admin=200)),
+    ("GET", "identity-edit", [], row(403, office=200, admin=200)),
+    ("POST", "identity-edit", [], row(403, office=200, admin=200)),  # empty: the form refuses it
     ("GET", "target-detail", [2024, "XH-03"], EVERYONE),
     ("GET", "target-pace", [2024, "KT-07a"], row(403, office=200, admin=200)),
     ("POST", "target-pace", [2024, "KT-07a"], row(403, office=200, admin=200)),  # empty: the form refuses it
@@ -176,6 +178,36 @@ MATRIX = [
     ("GET", "awards-achievement-report", [4], row(200, other_leader=404, council=404, admin=403)),
     ("GET", "awards-achievement-report-pdf", [4], row(200, other_leader=404, council=404, admin=403)),
     ("POST", "awards-achievement-report", [4], row(403, other_leader=404, council=404)),
+    # Setting up a year (issue 17): the office writes, the leadership reads the checklist. Empty posts
+    # reach the forms (400); the matrix without the version it showed is a conflict (409). Only a
+    # superuser without a role may take the office's role: nobody in this table. "MEMBER" is a member
+    # of the demo council.
+    ("GET", "setup-current", [], row(403, office=302, leadership=302)),
+    ("POST", "setup-claim-office", [], row(403)),
+    ("GET", "setup-year", [2024], OFFICE_AND_LEADERSHIP),
+    ("GET", "setup-year", [2031], row(403, office=404, leadership=404)),
+    ("GET", "setup-units", [], row(403, office=200)),
+    ("POST", "setup-units", [], row(403, office=400)),
+    ("GET", "setup-unit-edit", ["TDP-01"], row(403, office=200)),
+    ("GET", "setup-unit-edit", ["KHONG-CO"], row(403, office=404)),
+    ("POST", "setup-unit-edit", ["TDP-01"], row(403, office=400)),
+    ("GET", "setup-accounts", [], row(403, office=200)),
+    ("GET", "setup-account-create", [], row(403, office=200)),
+    ("POST", "setup-account-create", [], row(403, office=400)),
+    ("GET", "setup-account-import", [], row(403, office=200)),
+    ("POST", "setup-account-import", [], row(403, office=400)),
+    ("POST", "setup-account-import-confirm", [], row(403, office=302)),
+    ("GET", "setup-assignments", [2024], row(403, office=200)),
+    ("POST", "setup-assignments", [2024], row(403, office=409)),
+    ("GET", "setup-periods", [2024], row(403, office=200)),
+    ("POST", "setup-periods", [2024], row(403, office=400)),
+    ("GET", "setup-pledge-window", [2024], row(403, office=200)),
+    ("POST", "setup-pledge-window", [2024], row(403, office=400)),
+    ("GET", "setup-council", [], row(403, office=200)),
+    ("POST", "setup-council", [], row(403, office=400)),
+    ("POST", "setup-council-remove", ["MEMBER"], row(403, office=302)),
+    ("POST", "setup-council-remove", [999999], row(403, office=404)),
+    ("GET", "setup-council-remove", ["MEMBER"], row(405, norole=405)),
 ]
 
 
@@ -201,6 +233,7 @@ def users(demo, make_user):
         "HOUSEHOLD": Household.objects.create(unit=unit("TDP-01"), head_name="Nguyễn Văn An"),
         "DECISION": decision,
         "REVIEW": review,
+        "MEMBER": CouncilMember.objects.filter(is_active=True).first(),
     }
 
 
@@ -236,7 +269,8 @@ def finished_job(user) -> DocumentJob:
     ids=[f"{m} {n} {'/'.join(str(a) for a in args)}" for m, n, args, _e in MATRIX],
 )
 def test_access(client, users, method, name, args, expected, role):
-    args = [users[a].pk if a in ("NOTE", "JOB", "HOUSEHOLD", "REVIEW", "DECISION") else a for a in args]
+    keys = ("NOTE", "JOB", "HOUSEHOLD", "REVIEW", "DECISION", "MEMBER")
+    args = [users[a].pk if a in keys else a for a in args]
     url = reverse(name, args=args)
     if users[role] is not None:
         client.force_login(users[role])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -309,7 +308,10 @@ def council_for_setup() -> Council:
     """The active council, made with its defaults when a new ward has none yet."""
     council = active_council()
     if council is None:
-        council = Council.objects.create()
+        from campaigns.identity import ward_text
+
+        name = ward_text("council_name")
+        council = Council.objects.create(**({"name": name} if name else {}))
     return council
 
 
@@ -345,6 +347,3 @@ def remove_council_member(*, user, member: CouncilMember) -> None:
             raise SetupConflict(_("Người này không còn là thành viên Hội đồng."))
         log_action(member, "setup.council_member.removed", user, {"username": member.user.get_username()})
 
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
