@@ -239,7 +239,7 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 def periods_state(plan: Plan) -> list:
     return [
-        [p.quarter, p.opens_on, p.deadline]
+        [p.quarter, p.opens_on.isoformat(), p.deadline.isoformat()]
         for p in ReportingPeriod.objects.filter(plan=plan).order_by("quarter")
     ]
 
@@ -279,7 +279,7 @@ def save_periods(*, user, plan: Plan, dates: dict[int, tuple[date, date]], versi
 
 def window_state(plan: Plan) -> list:
     window = PledgeWindow.objects.filter(plan=plan).first()
-    return [window.opens_on, window.closes_on] if window else []
+    return [window.opens_on.isoformat(), window.closes_on.isoformat()] if window else []
 
 
 def save_pledge_window(*, user, plan: Plan, opens_on: date, closes_on: date, version: str) -> None:
@@ -346,4 +346,3 @@ def remove_council_member(*, user, member: CouncilMember) -> None:
         if not updated:
             raise SetupConflict(_("Người này không còn là thành viên Hội đồng."))
         log_action(member, "setup.council_member.removed", user, {"username": member.user.get_username()})
-

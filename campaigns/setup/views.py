@@ -6,6 +6,7 @@ and on the checklist.
 """
 
 import secrets
+from datetime import date
 import time
 from pathlib import PurePath
 
@@ -388,7 +389,7 @@ def pledge_window(request, year: int):
     state = services.window_state(plan)
     initial = {"version": services.fingerprint(state)}
     if state:
-        initial |= {"opens_on": state[0], "closes_on": state[1]}
+        initial |= {"opens_on": date.fromisoformat(state[0]), "closes_on": date.fromisoformat(state[1])}
     form = PledgeWindowForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
