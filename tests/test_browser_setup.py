@@ -63,7 +63,7 @@ def test_from_an_empty_database_to_the_first_approved_quarter(page, live):
     page.fill("#id_full_name", "Nguyễn Văn An")
     page.fill("#id_username", "totruong1")
     page.select_option("#id_role", "group_leader")
-    page.check("input[name=units][value='%s']" % unit.pk)
+    page.check(f"input[name=units][value='{unit.pk}']")
     page.click("[data-testid=account-form] button[type=submit]")
     first_password = page.inner_text("[data-testid=first-password]").strip()
     assert len(first_password) == 12

@@ -6,8 +6,8 @@ and on the checklist.
 """
 
 import secrets
-from datetime import date
 import time
+from datetime import date
 from pathlib import PurePath
 
 from django.contrib import messages
