@@ -176,7 +176,7 @@ USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["phominh.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Award evidence (PDF, JPEG, PNG) lives under MEDIA_ROOT, which no URL serves: the files are sent only
