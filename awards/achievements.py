@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.fulfilment import CommitmentResult, judge_commitments
+from campaigns.identity import issuer_for, place_for
 from campaigns.models import Commitment, Covenant
 from indicators.audit import log_action
 from indicators.progress import UnitRow, latest_quarter_with_data, quarter_text, unit_rows
@@ -229,7 +230,7 @@ def pdf_context(proposal: Proposal, *, now: datetime | None = None) -> dict:
         number="",
         issued_on=issued_on,
         issuer=proposal.unit.name,
-        place=plan.place,
+        place=place_for(plan),
         signer_title=report.head_position,
         signer_name=report.head_name,
     )
@@ -237,7 +238,7 @@ def pdf_context(proposal: Proposal, *, now: datetime | None = None) -> dict:
     return {
         "document": document,
         "closing": f"Trên đây là báo cáo thành tích của {proposal.nominee} {heading[:1].lower()}{heading[1:]}./.",
-        "parent_issuer": plan.issuer,
+        "parent_issuer": issuer_for(plan),
         "data": data,
         "report": report,
         "proposal": proposal,

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 
+from campaigns.identity import place_for
 from campaigns.models import Plan
 from jobs.builders import JobError
 from phominh.pdf import pdf_filename, render_pdf
@@ -89,7 +90,7 @@ def certificates_for(records: list[AwardRecord]) -> list[Certificate]:
                 heading="GIẤY CHỨNG NHẬN" if is_title else "GIẤY KHEN",  # the PDF is always Vietnamese
                 is_title=is_title,
                 issuer_line=record.decided_by.upper().replace("UBND", "ỦY BAN NHÂN DÂN"),
-                place=plan.place if plan else "",
+                place=place_for(plan),
                 signed_on=record.decided_on,
                 signer_title=plan.signer_title if plan else "",
                 signer_name=signer,

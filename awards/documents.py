@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from campaigns.identity import chairman_for, issuer_for, place_for
 from indicators.templatetags.vn import person_name
 
 from . import services
@@ -101,7 +102,7 @@ def result_rows(view: SessionView) -> list[ResultRow]:
 
 
 def _chairman_name(view: SessionView) -> str:
-    return person_name(view.chairman.user) if view.chairman else view.session.plan.signer_name
+    return person_name(view.chairman.user) if view.chairman else chairman_for(view.session.plan)
 
 
 def _data_note(session: CouncilSession) -> str:
@@ -119,11 +120,11 @@ def minutes_context(session: CouncilSession) -> dict:
         number=session.minutes_number or "\u00a0" * 8 + "/BB-HĐTĐKT",
         issued_on=session.held_on,
         issuer=session.council.issuer,
-        place=plan.place,
+        place=place_for(plan),
     )
     return {
         "document": document,
-        "parent_issuer": plan.issuer,
+        "parent_issuer": issuer_for(plan),
         "session": session,
         "view": view,
         "rows": result_rows(view),
@@ -175,12 +176,12 @@ def decision_context(session: CouncilSession | None = None, *, decision: Decisio
         title=subject or f"Về việc khen thưởng tổng kết phong trào thi đua năm {plan.year}",
         number=decision.number if decision and decision.number else "\u00a0" * 8 + "/QĐ-UBND",
         issued_on=signed_on,
-        issuer=plan.issuer,
-        place=plan.place,
+        issuer=issuer_for(plan),
+        place=place_for(plan),
         recipient_lines=(decision.recipient_lines() if decision else services.WARD_RECIPIENTS.splitlines()),
         signer_mandate="",
         signer_title=plan.signer_title,
-        signer_name=decision.signer_name if decision and decision.signer_name else plan.signer_name,
+        signer_name=decision.signer_name if decision and decision.signer_name else chairman_for(plan),
     )
     return {
         "document": document,
@@ -219,12 +220,12 @@ def letter_context(session: CouncilSession) -> dict:
         title=f"Về việc đề nghị công nhận danh hiệu thi đua, khen thưởng năm {plan.year}",
         number=letter.number if letter and letter.number else "\u00a0" * 8 + "/TTr-UBND",
         issued_on=letter.signed_on if letter else None,
-        issuer=plan.issuer,
-        place=plan.place,
+        issuer=issuer_for(plan),
+        place=place_for(plan),
         recipient_lines=letter.recipient_lines() if letter else services.LETTER_RECIPIENTS.splitlines(),
         signer_mandate=plan.signer_mandate,
         signer_title=plan.signer_title,
-        signer_name=letter.signer_name if letter and letter.signer_name else plan.signer_name,
+        signer_name=letter.signer_name if letter and letter.signer_name else chairman_for(plan),
     )
     titles = list(dict.fromkeys(p.title for p in proposals))
     return {
@@ -273,8 +274,8 @@ def posting_notice_context(posting: Posting) -> dict:
         title=f"Công khai danh sách đề nghị xét tặng “{title.name}” năm {plan.year}{where}",
         number=posting.number or "\u00a0" * 8 + "/TB-UBND",
         issued_on=posting.posted_on,
-        issuer=plan.issuer,
-        place=plan.place,
+        issuer=issuer_for(plan),
+        place=place_for(plan),
         recipient_lines=[
             f"- {posting.unit.name} (niêm yết);" if posting.unit_id else "- Các tổ dân phố (niêm yết);",
             "- Ban Thường trực Ủy ban MTTQ Việt Nam phường;",
@@ -283,7 +284,7 @@ def posting_notice_context(posting: Posting) -> dict:
         ],
         signer_mandate=plan.signer_mandate,
         signer_title=plan.signer_title,
-        signer_name=plan.signer_name,
+        signer_name=chairman_for(plan),
     )
     return {
         "document": document,

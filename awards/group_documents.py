@@ -16,6 +16,7 @@ the form's number and decree come from `achievements.group_form`, never from a t
 
 from django.db.models import Count, Q
 
+from campaigns.identity import chairman_for, issuer_for, place_for
 from indicators.templatetags.vn import person_name
 
 from . import services
@@ -56,7 +57,7 @@ def _decider(title: Title, *, on, session: CouncilSession) -> tuple[str, bool]:
     if found:
         return found.decider, found.ward_decides
     if title.decided_by_ward:
-        return f"Chủ tịch {session.plan.issuer}", True
+        return f"Chủ tịch {issuer_for(session.plan)}", True
     return session.council.higher_authority, False
 
 
@@ -88,12 +89,12 @@ def minutes_context(session: CouncilSession) -> dict:
         number=session.minutes_number or "\u00a0" * 8 + "/BB-HĐTĐKT",
         issued_on=on,
         issuer=session.council.issuer,
-        place=plan.place,
+        place=place_for(plan),
     )
     chairman = view.chairman
     return {
         "document": document,
-        "parent_issuer": plan.issuer,
+        "parent_issuer": issuer_for(plan),
         "form_label": group_form(title=title, on=on, number="06"),
         "report_form": group_form(title=title, on=on, number="05"),
         "session": session,
@@ -101,7 +102,7 @@ def minutes_context(session: CouncilSession) -> dict:
         "rows": rows,
         "passed": [r for r in rows if r.passed],
         "title_names": _title_names(rows),
-        "chairman_name": person_name(chairman.user) if chairman else plan.signer_name,
+        "chairman_name": person_name(chairman.user) if chairman else chairman_for(plan),
         "quorum_needed": quorum_needed(
             members=session.member_count or 0,
             numerator=session.quorum_numerator,
@@ -136,11 +137,11 @@ def proposal_context(session: CouncilSession) -> dict:
             number="\u00a0" * 8 + "/TTr-HĐTĐKT",
             issued_on=None,
             issuer=session.council.issuer,
-            place=plan.place,
+            place=place_for(plan),
             recipient_lines=["- Như trên;", "- Lưu: VT, VP-TK."],
             signer_mandate="TM. HỘI ĐỒNG",
             signer_title="CHỦ TỊCH HỘI ĐỒNG",
-            signer_name=person_name(chairman.user) if chairman else plan.signer_name,
+            signer_name=person_name(chairman.user) if chairman else chairman_for(plan),
         )
         sender = session.council.name
     else:
@@ -149,19 +150,19 @@ def proposal_context(session: CouncilSession) -> dict:
             title=_summary(rows, plan.year, "Về việc đề nghị công nhận") if rows else "",
             number=letter.number if letter and letter.number else "\u00a0" * 8 + "/TTr-UBND",
             issued_on=letter.signed_on if letter else None,
-            issuer=plan.issuer,
-            place=plan.place,
+            issuer=issuer_for(plan),
+            place=place_for(plan),
             recipient_lines=letter.recipient_lines()
             if letter and letter.recipients
             else services.LETTER_RECIPIENTS.splitlines(),
             signer_mandate=plan.signer_mandate,
             signer_title=plan.signer_title,
-            signer_name=letter.signer_name if letter and letter.signer_name else plan.signer_name,
+            signer_name=letter.signer_name if letter and letter.signer_name else chairman_for(plan),
         )
-        sender = spelled_out(plan.issuer)
+        sender = spelled_out(issuer_for(plan))
     return {
         "document": document,
-        "parent_issuer": plan.issuer if ward else "",
+        "parent_issuer": issuer_for(plan) if ward else "",
         "form_label": group_form(title=title, on=on, number="04") if title else "",
         # The attachments, as the heading already names the decree: "Mẫu số 05", "Mẫu số 06".
         "report_form": group_form(title=title, on=on, number="05").split(" ban hành")[0] if title else "",

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.identity import chairman_for
 from indicators.audit import log_action
 
 from . import permissions
@@ -122,7 +123,7 @@ def draft_household_decision(
             signed_on=signed_on,
             subject=default_subject(title, plan.year),
             issuer=ward_decider(plan=plan, titles=[title], on=signed_on or timezone.localdate()),
-            signer_name=plan.signer_name,
+            signer_name=chairman_for(plan),
             recipients=WARD_RECIPIENTS,
             recorded_by=user,
         )

@@ -6,6 +6,8 @@ họp bình xét) with the list of households that qualified and of those that d
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.identity import chairman_for, issuer_for, place_for
+
 from .documents import Document, citations, spelled_out
 from .households import review_summary
 from .law import LegalText
@@ -21,7 +23,7 @@ def minutes_context(review: HouseholdReview) -> dict:
         number="",
         issued_on=review.held_on,
         issuer=unit.name,
-        place=plan.place,
+        place=place_for(plan),
     )
     rows = list(
         Household.objects.filter(assessments__review=review)
@@ -31,7 +33,7 @@ def minutes_context(review: HouseholdReview) -> dict:
     now = timezone.localtime()
     return {
         "document": document,
-        "parent_issuer": plan.issuer,
+        "parent_issuer": issuer_for(plan),
         "review": review,
         "plan": plan,
         "unit": unit,
@@ -62,12 +64,12 @@ def decision_context(decision) -> dict:
         title=decision.subject,
         number=decision.number or "\u00a0" * 8 + "/QĐ-UBND",
         issued_on=decision.signed_on if decision.number else None,
-        issuer=plan.issuer,
-        place=plan.place,
+        issuer=issuer_for(plan),
+        place=place_for(plan),
         recipient_lines=[line for line in decision.recipients.splitlines() if line.strip()],
         signer_mandate="",
         signer_title="CHỦ TỊCH",
-        signer_name=decision.signer_name or plan.signer_name,
+        signer_name=decision.signer_name or chairman_for(plan),
     )
     return {
         "document": document,

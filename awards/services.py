@@ -18,6 +18,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.identity import chairman_for, issuer_for, ward_text
 from indicators.audit import log_action
 from indicators.models import Unit
 
@@ -450,11 +451,13 @@ def passed_proposals(session: CouncilSession, *, ward: bool, on: date | None = N
 def ward_decider(*, plan, titles, on: date) -> str:
     """Who signs the ward's decision on `on`, from the law's data ("Chủ tịch UBND phường Phổ Minh");
     the plan's issuer when no rule is recorded for these titles."""
+    ward = ward_text("committee_short_name")
     for title in titles:
         found = authority_for(title, on=on)
         if found and found.ward_decides:
-            return found.decider
-    return f"Chủ tịch {plan.issuer}"
+            # The law names the ward's chairman; which ward is the identity's (titles.json is Phổ Minh's).
+            return f"Chủ tịch {ward}" if ward else found.decider
+    return f"Chủ tịch {issuer_for(plan)}"
 
 
 def decision_blockers(proposals: list[Proposal], *, on: date | None = None) -> list[str]:
@@ -893,7 +896,7 @@ def draft_decision(
                 titles=[p.title for p in proposals],
                 on=signed_on or (session.held_on if session else timezone.localdate()),
             ),
-            signer_name=plan.signer_name,
+            signer_name=chairman_for(plan),
             recipients=WARD_RECIPIENTS if recipients is None else recipients.strip(),
             recorded_by=user,
         )
@@ -1164,7 +1167,7 @@ def draft_letter(
             number=(number or "").strip(),
             signed_on=signed_on,
             issuer=session.council.higher_authority,
-            signer_name=session.plan.signer_name,
+            signer_name=chairman_for(session.plan),
             recipients=LETTER_RECIPIENTS,
             recorded_by=user,
         )

@@ -193,3 +193,22 @@ def save_identity(*, user, data: dict, version: int | None) -> WardIdentity:
         identity.save()
         log_action(identity, "campaigns.identity.saved", user, {"created": creating, "changes": changes})
         return identity
+
+
+# --- What a document the ward issues now prints (the plan's own text when the identity is empty) ------
+
+
+def issuer_for(plan) -> str:
+    """The issuing body of a document the ward issues now ("UBND phường Phổ Minh"). The plan's issuer
+    is the plan's own, as issued; a decision or notice of today is issued under today's name."""
+    return ward_text("committee_short_name", plan.issuer if plan else "")
+
+
+def place_for(plan) -> str:
+    """The place name of a document's date ("Phổ Minh, ngày …")."""
+    return ward_text("place_name", plan.place if plan else "")
+
+
+def chairman_for(plan) -> str:
+    """Who signs for the People's Committee when nobody is named yet: the chairman now."""
+    return ward_text("chairman_name", plan.signer_name if plan else "")

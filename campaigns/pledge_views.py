@@ -23,7 +23,7 @@ from phominh.pdf import pdf_response
 from . import permissions, services
 from .forms import CovenantForm, PledgeForm
 from .fulfilment import covenant_fulfilment, judge_commitments, latest_quarter, pledge_fulfilment
-from .identity import ward_text
+from .identity import issuer_for, place_for, ward_text
 from .models import Covenant, Plan, Pledge
 
 
@@ -464,9 +464,9 @@ def covenant_pdf(request, pk: int):
     covenant = _covenant(request, pk)
     today = timezone.localdate()
     document = SimpleNamespace(
-        issuer=ward_text("committee_short_name", covenant.plan.issuer),
+        issuer=issuer_for(covenant.plan),
         number="",
-        place=covenant.plan.place,
+        place=place_for(covenant.plan),
         issued_on=today,
         document_type="GIAO ƯỚC THI ĐUA",
         title=covenant.title,

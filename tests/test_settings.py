@@ -53,3 +53,15 @@ def test_language_and_time_zone(settings):
     from django.utils.module_loading import import_string
 
     assert any(issubclass(import_string(m), LoginRequiredMiddleware) for m in settings.MIDDLEWARE)
+
+
+def test_hsts_subdomains_and_preload_are_opt_in():
+    """A ward's portal usually runs on a sub-domain it does not own (issue 17): HSTS covers only its own
+    host unless asked, and the deploy check stays clean either way."""
+    show = "from django.conf import settings as s; print(s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    default = manage("shell", "-c", show, env=PRODUCTION_ENV)
+    assert default.stdout.split()[-2:] == ["False", "False"], default.stderr
+    opted = PRODUCTION_ENV | {"DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "DJANGO_SECURE_HSTS_PRELOAD": "1"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=opted)
+    assert result.returncode == 0 and "no issues" in result.stdout, result.stdout + result.stderr
+    assert manage("shell", "-c", show, env=opted).stdout.split()[-2:] == ["True", "True"]
