@@ -181,16 +181,22 @@ def as_account(row: Row, units: dict[str, Unit]) -> NewAccount:
 
 
 def accounts_from_pending(pending: dict) -> list[NewAccount]:
+    """The previewed rows again; a unit deactivated since the preview refuses the whole import."""
+    from .services import SetupConflict
+
     units = {u.code.upper(): u for u in Unit.objects.filter(is_active=True)}
     accounts = []
     for full_name, username, email, role, codes in pending["rows"]:
+        missing = [c for c in codes if c not in units]
+        if missing:
+            raise SetupConflict(_("Không có đơn vị mã %(codes)s.") % {"codes": ", ".join(missing)})
         accounts.append(
             NewAccount(
                 full_name=full_name,
                 username=username,
                 email=email,
                 role=role,
-                units=[units[c] for c in codes if c in units],
+                units=[units[c] for c in codes],
             )
         )
     return accounts

@@ -72,7 +72,7 @@ class AccountForm(forms.Form):
     def account(self) -> NewAccount:
         c = self.cleaned_data
         return NewAccount(
-            full_name=" ".join(c["full_name"].split()),
+            full_name=" ".join(c.get("full_name", "").split()),
             username=c.get("username", ""),
             email=c.get("email", ""),
             role=c["role"],

@@ -131,10 +131,13 @@ def unit_edit(request, code: str):
                     user=request.user, unit=unit, data=data, version=form.cleaned_data["version"]
                 )
             except services.SetupConflict as error:
+                # The typed input stays; the page now carries the latest version, so saving again is
+                # a decision taken with the other person's change in view.
                 unit.refresh_from_db()
-                form = UnitForm(
-                    instance=unit, initial={"version": services.fingerprint(services.unit_state(unit))}
-                )
+                posted = request.POST.copy()
+                posted["version"] = services.fingerprint(services.unit_state(unit))
+                form = UnitForm(posted, instance=Unit.objects.get(pk=unit.pk))
+                form.is_valid()
                 form.add_error(None, str(error))
                 return render(
                     request, "campaigns/setup/unit_form.html", {"unit": unit, "form": form}, status=409
