@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from phominh import account_views
+from phominh import account_views, operations_views
 from phominh.language import set_language
 
 admin.site.site_header = _("Cổng thi đua — Quản trị")
@@ -17,6 +17,7 @@ urlpatterns = [
     path("tai-khoan/dat-lai-mat-khau/", account_views.password_reset_list, name="password-reset-list"),
     path("tai-khoan/dat-lai-mat-khau/<str:username>/", account_views.password_reset, name="password-reset"),
     path("ngon-ngu/", set_language, name="set-language"),
+    path("van-hanh/", operations_views.operations_page, name="operations"),
     path("quan-tri/", admin.site.urls),
     path("thiet-lap/", include("campaigns.setup.urls")),
     path("", include("campaigns.urls")),
