@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from campaigns.identity import ward_text
 from indicators.audit import log_action
 from indicators.templatetags.vn import person_name
 
@@ -126,6 +127,12 @@ def _require_status(session: CouncilSession, status: str) -> None:
     raise AwardError(_("Phiên họp chưa bắt đầu biểu quyết."))
 
 
+def default_session_place() -> str:
+    """Where the council meets when the office writes nothing: the People's Committee's hall."""
+    ward = ward_text("committee_short_name")
+    return f"Hội trường {ward}" if ward else "Hội trường Ủy ban nhân dân"
+
+
 def create_session(
     *,
     council: Council,
@@ -150,7 +157,7 @@ def create_session(
             plan=plan,
             name=name.strip(),
             held_on=held_on,
-            place=place.strip() or CouncilSession._meta.get_field("place").default,
+            place=place.strip() or default_session_place(),
             minutes_number=minutes_number.strip(),
             secretary_name=secretary_name.strip(),
             starts_at=starts_at,

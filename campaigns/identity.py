@@ -48,19 +48,19 @@ EDITABLE_FIELDS = [
 
 class WardIdentity(models.Model):
     ward_name = models.CharField(
-        _("tên phường"), max_length=120, blank=True, help_text=_("Ví dụ: phường Phổ Minh")
+        _("tên phường"), max_length=120, blank=True, help_text=_("Ví dụ: phường An Phú")
     )
     committee_name = models.CharField(
         _("tên Ủy ban nhân dân"),
         max_length=160,
         blank=True,
-        help_text=_("Tên đầy đủ, ví dụ: Ủy ban nhân dân phường Phổ Minh"),
+        help_text=_("Tên đầy đủ, ví dụ: Ủy ban nhân dân phường An Phú"),
     )
     committee_short_name = models.CharField(
         _("tên viết tắt của Ủy ban"),
         max_length=120,
         blank=True,
-        help_text=_("Ví dụ: UBND phường Phổ Minh. Dùng ở đầu văn bản, tiêu đề trang và thư điện tử."),
+        help_text=_("Ví dụ: UBND phường An Phú. Dùng ở đầu văn bản, tiêu đề trang và thư điện tử."),
     )
     higher_level_name = models.CharField(
         _("cơ quan cấp trên"),
@@ -75,7 +75,7 @@ class WardIdentity(models.Model):
         _("địa danh ghi ngày văn bản"),
         max_length=80,
         blank=True,
-        help_text=_("Như “Phổ Minh” trong “Phổ Minh, ngày … tháng … năm …”."),
+        help_text=_("Như “An Phú” trong “An Phú, ngày … tháng … năm …”."),
     )
     chairman_name = models.CharField(_("họ tên Chủ tịch"), max_length=120, blank=True)
     chairman_title = models.CharField(_("chức vụ người ký"), max_length=80, default="CHỦ TỊCH")
@@ -88,7 +88,7 @@ class WardIdentity(models.Model):
         _("tên Hội đồng Thi đua - Khen thưởng"),
         max_length=160,
         blank=True,
-        help_text=_("Ví dụ: Hội đồng Thi đua - Khen thưởng phường Phổ Minh"),
+        help_text=_("Ví dụ: Hội đồng Thi đua - Khen thưởng phường An Phú"),
     )
     office_name = models.CharField(
         _("tên Văn phòng"),
@@ -212,3 +212,17 @@ def place_for(plan) -> str:
 def chairman_for(plan) -> str:
     """Who signs for the People's Committee when nobody is named yet: the chairman now."""
     return ward_text("chairman_name", plan.signer_name if plan else "")
+
+
+def header_for(plan) -> dict:
+    """issuer, place and signer_name of a document issued now, read with one query."""
+    identity = current_identity()
+
+    def pick(attribute: str, fallback: str) -> str:
+        return (getattr(identity, attribute, "") if identity else "") or fallback
+
+    return {
+        "issuer": pick("committee_short_name", plan.issuer),
+        "place": pick("place_name", plan.place),
+        "signer_name": pick("chairman_name", plan.signer_name),
+    }

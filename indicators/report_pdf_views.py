@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from campaigns.identity import header_for
 from campaigns.models import Plan
 from phominh.pdf import pdf_filename, pdf_response
 
@@ -70,14 +71,12 @@ class ReportDocument:
 
 def _document(plan: Plan, *, title: str, issued_on: date, recipients: list[str]) -> ReportDocument:
     return ReportDocument(
-        issuer=plan.issuer,
-        place=plan.place,
+        **header_for(plan),
         issued_on=issued_on,
         title=title,
         recipient_lines=recipients,
         signer_mandate=plan.signer_mandate,
         signer_title=plan.signer_title,
-        signer_name=plan.signer_name,
         document_type=_("BÁO CÁO"),
     )
 

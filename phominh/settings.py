@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Phổ Minh Thi đua — API đọc số liệu",
+    "TITLE": "Cổng thi đua — API đọc số liệu",
     "DESCRIPTION": "Kế hoạch, chỉ tiêu, kết quả thực hiện theo quý và theo đơn vị, sổ khen thưởng (chỉ đọc).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
