@@ -6,14 +6,18 @@ Run from the root of a checkout, with DATABASE_URL naming an SQLite file:
               demo, and print the roll-ups that code computes (JSON)
     rollups   print the roll-ups of the database as the checkout's code computes them (JSON)
 
-At each release (README, "Upgrading"): build the database with the release just landed, from a
-worktree, and commit the gzipped file and its roll-ups:
+At each release (README, "Upgrading"), from a worktree of the release just landed, rebuild the files
+of tests/data and set RELEASE in tests/test_upgrade.py (C = the release's short commit):
 
-    git worktree add /tmp/prev <commit>
-    (cd /tmp/prev && DATABASE_URL=sqlite:////tmp/release.sqlite3 /work/main/.venv/bin/python \\
-        /work/main/tests/data/release_db.py build > /work/main/tests/data/release-rollups.json)
-    gzip -9n < /tmp/release.sqlite3 > tests/data/release.sqlite3.gz
-    git worktree remove /tmp/prev
+    git worktree add /tmp/prev C && cd /tmp/prev
+    DATABASE_URL=sqlite:////tmp/release.sqlite3 /work/main/.venv/bin/python \
+        /work/main/tests/data/release_db.py build > /work/main/tests/data/release-C-rollups.json
+    gzip -9n < /tmp/release.sqlite3 > /work/main/tests/data/release-C.sqlite3.gz
+    createdb release_c && DATABASE_URL=postgres://postgres@127.0.0.1:5432/release_c /work/main/.venv/bin/python \
+        /work/main/tests/data/release_db.py build > /work/main/tests/data/release-C-rollups-postgresql.json
+    pg_dump --format=custom --no-owner --no-privileges --compress=9 \
+        --file=/work/main/tests/data/release-C.pgdump release_c && dropdb release_c
+    cd /work/main && git worktree remove /tmp/prev   # and git rm the previous release's files
 """
 
 import json
