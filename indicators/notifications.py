@@ -71,7 +71,12 @@ def send_mails(*, key: str, user_ids: list[int], subject: str, body: str) -> int
     Runs after the commit that created the notifications. Each failure is logged with its cause and
     marked on that person's notification, so the office sees who was not reached.
     """
+    from campaigns.identity import ward_text
+
     notes = Notification.objects.filter(key=key, user_id__in=user_ids).select_related("user")
+    # Signed by the ward's office, as the portal's identity names it (nothing without one).
+    sender = ward_text("office_full_name")
+    body = f"{body}\n\n-- \n{sender}" if sender else body
     connection = get_connection()
     sent = 0
     for note in notes:

@@ -19,7 +19,8 @@ from campaigns.identity import (
     missing_identity_fields,
 )
 from campaigns.models import Covenant, Plan
-from indicators.models import ActionLog, Unit
+from indicators.models import ActionLog, Notification, Unit
+from indicators.notifications import notify
 
 from .test_awards_factories import checked_proposal, office_user
 
@@ -187,6 +188,16 @@ def test_a_renamed_ward_shows_in_the_navbar_the_pdfs_and_the_mails(
     assert mail.outbox
     assert all("Văn phòng - Thống kê UBND phường Hòa Bình" in m.body for m in mail.outbox)
     assert not any("Phổ Minh" in m.body or "Phổ Minh" in m.subject for m in mail.outbox)
+
+    # A notification mail is signed by the ward's office, under the ward's name of the data.
+    mail.outbox.clear()
+    leader = make_user("group_leader", units=[Unit.objects.get(code="TDP-01")], email="tt@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([leader], kind=Notification.Kind.REMINDER, text="Nhắc nộp báo cáo", url="/so-lieu/", key="t-1")
+    (message,) = mail.outbox
+    assert (
+        message.body.endswith("Văn phòng - Thống kê UBND phường Hòa Bình") and "Phổ Minh" not in message.body
+    )
 
 
 def test_next_years_plan_takes_the_identity(demo):
