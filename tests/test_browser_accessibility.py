@@ -87,6 +87,9 @@ PAGES = [
     ("password-change", "totruong1", "/tai-khoan/doi-mat-khau/"),
     ("password-reset-list", "vanphong", "/tai-khoan/dat-lai-mat-khau/"),
     ("notifications-office", "vanphong", "/thong-bao/"),
+    ("identity-edit", "vanphong", "/thiet-lap/thong-tin-phuong/"),
+    ("setup-checklist", "vanphong", "/thiet-lap/2024/"),
+    ("setup-assignments", "vanphong", "/thiet-lap/2024/phan-cong/"),
 ]
 
 

@@ -167,3 +167,19 @@ def test_only_the_office(client, demo, make_user):
         reverse("setup-account-create"), {"full_name": "A B", "username": "ab", "role": "office"}
     )
     assert response.status_code == 403 and not User.objects.filter(username="ab").exists()
+
+
+def test_the_office_makes_no_account_that_approves_or_signs(client, demo, office):
+    """A first password seen by the office must not open the chairman's account (as with resets);
+    the administrator, once he took the office's role, makes those."""
+    data = {"full_name": "Lê Duy Bảo", "username": "chutich2", "role": "leadership"}
+    response = client.post(reverse("setup-account-create"), data)
+    assert response.status_code == 400 and "role" in response.context["form"].errors
+    upload = workbook_file([("Lê Duy Bảo", "chutich2", "", "Lãnh đạo UBND phường", "")])
+    preview = client.post(reverse("setup-account-import"), {"file": upload})
+    assert "do quản trị hệ thống tạo" in preview.content.decode() and preview.context["confirm_form"] is None
+    admin = User.objects.create_superuser("qt2", "qt2@example.org", "Mat-khau-dai-123")
+    client.force_login(admin)
+    client.post(reverse("setup-claim-office"))
+    assert client.post(reverse("setup-account-create"), data).status_code == 200
+    assert User.objects.get(username="chutich2").profile.role == "leadership"

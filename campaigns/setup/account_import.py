@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from indicators import excel
-from indicators.models import Unit
+from indicators.models import Profile, Unit
 
-from .checklist import ROLE_CHOICES
+from .permissions import creatable_roles
 from .services import NewAccount, account_problems
 
 HEADER_SEARCH_ROWS = 10
@@ -36,7 +36,7 @@ def _norm(text) -> str:
 
 def _roles() -> dict[str, str]:
     names = {}
-    for value, label in ROLE_CHOICES:
+    for value, label in Profile.Role.choices:
         names[_norm(value)] = value
         names[_norm(label)] = value
     return names
@@ -90,7 +90,7 @@ def _cell_text(cell, row: Row) -> str:
     return " ".join(excel.unescape_text(str(value)).split())
 
 
-def read_upload(*, workbook, file_name: str) -> Preview:
+def read_upload(*, workbook, file_name: str, user) -> Preview:
     preview = Preview(file_name=file_name)
     ws = workbook.worksheets[0] if workbook.worksheets else None
     columns, header_row = {}, None
@@ -116,7 +116,7 @@ def read_upload(*, workbook, file_name: str) -> Preview:
         return preview
     units = {u.code.upper(): u for u in Unit.objects.filter(is_active=True)}
     taken = {u.lower() for u in get_user_model().objects.values_list("username", flat=True)}
-    roles, labels = _roles(), dict(ROLE_CHOICES)
+    roles, labels, allowed = _roles(), dict(Profile.Role.choices), dict(creatable_roles(user))
     seen: dict[str, int] = {}
     last = max(columns.values())
     for cells in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row, max_col=last):
@@ -155,10 +155,14 @@ def read_upload(*, workbook, file_name: str) -> Preview:
         if not row.role:
             row.errors.append(
                 _("Vai trò “%(r)s” không có. Ghi một trong: %(all)s.")
-                % {"r": role_text, "all": ", ".join(str(v) for v in labels.values())}
+                % {"r": role_text, "all": ", ".join(str(v) for v in allowed.values())}
             )
         else:
             row.role_label = str(labels[row.role])
+            if row.role not in allowed:
+                row.errors.append(
+                    _("Tài khoản vai trò “%(r)s” do quản trị hệ thống tạo.") % {"r": row.role_label}
+                )
         unknown = [c for c in row.unit_codes if c not in units]
         if unknown:
             row.errors.append(_("Không có đơn vị mã %(codes)s.") % {"codes": ", ".join(unknown)})

@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from awards.models import CouncilMember
-from indicators.models import DataElement, Profile, ReportingPeriod, Unit
+from indicators.models import DataElement, ReportingPeriod, Unit
 
 from ..models import Plan, PledgeWindow
 
@@ -93,11 +93,3 @@ def lines_for(plan: Plan) -> list[Line]:
             reverse("setup-council"),
         ),
     ]
-
-
-def roles_without_profiles() -> int:
-    """Active accounts that have no portal role (an administrator's, or one made in the admin)."""
-    return get_user_model().objects.filter(is_active=True, profile__isnull=True).count()
-
-
-ROLE_CHOICES = [(value, label) for value, label in Profile.Role.choices if value != Profile.Role.ADMIN]

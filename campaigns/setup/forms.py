@@ -9,7 +9,7 @@ from awards.models import CouncilMember
 from indicators.models import Profile, Unit
 from phominh.fields import DayMonthYearField
 
-from .checklist import ROLE_CHOICES
+from .permissions import creatable_roles
 from .services import NewAccount, account_problems
 
 
@@ -45,7 +45,7 @@ class AccountForm(forms.Form):
         help_text=_("Chữ không dấu, số và . _ - (ví dụ totruong1)."),
     )
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    role = forms.ChoiceField(label=_("Vai trò"), choices=ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Vai trò"), choices=[])
     units = forms.ModelMultipleChoiceField(
         label=_("Đơn vị phụ trách"),
         queryset=Unit.objects.filter(is_active=True).order_by("order", "name"),
@@ -53,6 +53,10 @@ class AccountForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tổ trưởng: đúng một tổ dân phố. Cán bộ: các đơn vị mà người đó nhập số liệu."),
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = creatable_roles(user)
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

@@ -147,6 +147,10 @@ def create_accounts(*, user, accounts: list[NewAccount]) -> list[tuple]:
         for account in accounts:
             if User.objects.filter(username__iexact=account.username).exists():
                 raise SetupError(_("Tên đăng nhập %(u)s đã có.") % {"u": account.username})
+            if account.role not in dict(permissions.creatable_roles(user)):
+                raise SetupError(
+                    _("%(u)s: tài khoản vai trò này do quản trị hệ thống tạo.") % {"u": account.username}
+                )
             problems = account_problems(account)
             if problems:
                 raise SetupError(f"{account.username}: {' '.join(problems)}")

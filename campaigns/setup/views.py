@@ -174,7 +174,7 @@ def _created(request, made):
 def account_create(request):
     """The first password is shown in the response to the post only: never stored in clear, never cached."""
     _office(request)
-    form = AccountForm(request.POST or None)
+    form = AccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             made = services.create_accounts(user=request.user, accounts=[form.account()])
@@ -204,7 +204,9 @@ def account_import_upload(request):
     except excel.UploadRefused as refusal:
         form.add_error("file", str(refusal))
         return render(request, "campaigns/setup/account_import.html", context | {"form": form}, status=400)
-    preview = account_import.read_upload(workbook=workbook, file_name=PurePath(upload.name).name[:200])
+    preview = account_import.read_upload(
+        workbook=workbook, file_name=PurePath(upload.name).name[:200], user=request.user
+    )
     confirm = None
     if preview.ok:
         token = secrets.token_urlsafe(24)
