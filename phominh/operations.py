@@ -177,7 +177,9 @@ def backup_check(now: datetime) -> Check:
         return Check(
             "backup", _("Sao lưu"), False, _("Chưa có bản sao lưu nào trong thư mục sao lưu."), details
         )
-    newest = max(files, key=lambda p: p.stat().st_mtime)
+    # The database dumps (phominh-YYYY-MM-DD.dump) first: the media archive beside them is not enough.
+    dumps = [p for p in files if p.suffix == ".dump"]
+    newest = max(dumps or files, key=lambda p: p.stat().st_mtime)
     stat = newest.stat()
     made = datetime.fromtimestamp(stat.st_mtime, tz=timezone.get_current_timezone())
     age = now - made

@@ -11,7 +11,7 @@
 #   tar xzf media-YYYY-MM-DD.tgz -C /var/lib/phominh/media
 set -euo pipefail
 
-: "${DATABASE_URL:?DATABASE_URL must name the portal's database}"
+: "${DATABASE_URL:?DATABASE_URL must name the database of the portal}"
 dir=${PHOMINH_BACKUP_DIR:-/var/backups/phominh}
 days=${PHOMINH_BACKUP_DAYS:-14}
 stamp=$(date +%F)
