@@ -183,3 +183,26 @@ def test_the_office_makes_no_account_that_approves_or_signs(client, demo, office
     client.post(reverse("setup-claim-office"))
     assert client.post(reverse("setup-account-create"), data).status_code == 200
     assert User.objects.get(username="chutich2").profile.role == "leadership"
+
+
+def test_a_group_gets_a_new_leader_and_the_old_account_is_closed(client, demo, office):
+    url = reverse("setup-account-edit", args=["totruong2"])
+    page = client.get(url)
+    version = page.context["form"].initial["version"]
+    tdp2 = Unit.objects.get(code="TDP-02")
+    data = {"version": version, "role": "group_leader", "units": [tdp2.pk], "email": "", "is_active": ""}
+    assert client.post(url, data).status_code == 302
+    person = User.objects.get(username="totruong2")
+    assert not person.is_active
+    log = ActionLog.objects.get(action="setup.account.changed", object_id=person.pk)
+    assert log.data["before"]["is_active"] is True and log.data["after"]["is_active"] is False
+    stale = client.post(url, data | {"is_active": "on"})
+    assert stale.status_code == 409 and not User.objects.get(username="totruong2").is_active
+    wrong = client.get(url).context["form"].initial["version"]
+    bad = client.post(url, data | {"version": wrong, "units": []})
+    assert (
+        bad.status_code == 400
+        and "Tổ trưởng phụ trách đúng một tổ dân phố." in bad.context["form"].errors["units"]
+    )
+    assert client.get(reverse("setup-account-edit", args=["chutich"])).status_code == 404
+    assert client.get(reverse("setup-account-edit", args=[office.username])).status_code == 404

@@ -84,6 +84,28 @@ class AccountForm(forms.Form):
         )
 
 
+class AccountEditForm(forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    role = forms.ChoiceField(label=_("Vai trò"), choices=[])
+    units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị phụ trách"),
+        queryset=Unit.objects.filter(is_active=True).order_by("order", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tổ trưởng: đúng một tổ dân phố. Cán bộ: các đơn vị mà người đó nhập số liệu."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Đang sử dụng"),
+        required=False,
+        help_text=_("Bỏ chọn để khóa tài khoản (người đã nghỉ, chuyển công tác): không đăng nhập được nữa."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = creatable_roles(user)
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp Excel (.xlsx)"),

@@ -175,13 +175,51 @@ def create_accounts(*, user, accounts: list[NewAccount]) -> list[tuple]:
     return made
 
 
-def set_account_active(*, user, person, active: bool) -> None:
+def editable_accounts(user):
+    """The accounts whose role and units this person may change: those of the roles he may create,
+    never his own, an administrator's or a staff account."""
+    roles = [value for value, _label in permissions.creatable_roles(user)]
+    return (
+        get_user_model()
+        .objects.filter(profile__role__in=roles, is_superuser=False, is_staff=False)
+        .exclude(pk=getattr(user, "pk", None))
+        .select_related("profile")
+    )
+
+
+def account_state(person) -> dict:
+    return {
+        "role": person.profile.role,
+        "units": sorted(person.profile.units.values_list("code", flat=True)),
+        "is_active": person.is_active,
+        "email": person.email,
+    }
+
+
+def change_account(*, user, person, role: str, units: list[Unit], email: str, active: bool, version: str):
+    """Another role or other units (a group's new leader), or the account closed; audited before/after."""
     _require_office(user)
-    if person.pk == user.pk or person.is_superuser or person.is_staff:
-        raise SetupError(_("Tài khoản này do quản trị hệ thống quản lý."))
     with transaction.atomic():
-        type(person).objects.filter(pk=person.pk).update(is_active=active)
-        log_action(person, "setup.account.activated" if active else "setup.account.deactivated", user, {})
+        person = editable_accounts(user).select_for_update(of=("self",)).get(pk=person.pk)
+        before = account_state(person)
+        if fingerprint(before) != version:
+            raise SetupConflict(CONFLICT)
+        if role not in dict(permissions.creatable_roles(user)):
+            raise SetupError(_("Tài khoản vai trò này do quản trị hệ thống tạo."))
+        problems = account_problems(
+            NewAccount(full_name="", username=person.username, email=email, role=role, units=units)
+        )
+        if problems:
+            raise SetupError(" ".join(problems))
+        person.email, person.is_active = email, active
+        person.save(update_fields=["email", "is_active"])
+        person.profile.role = role
+        person.profile.save(update_fields=["role"])
+        person.profile.units.set(units)
+        after = account_state(person)
+        if after != before:
+            log_action(person, "setup.account.changed", user, {"before": before, "after": after})
+    return person
 
 
 # --- which unit reports which data element ----------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("don-vi/<str:code>/", views.unit_edit, name="setup-unit-edit"),
     path("tai-khoan/", views.accounts, name="setup-accounts"),
     path("tai-khoan/them/", views.account_create, name="setup-account-create"),
+    path("tai-khoan/sua/<str:username>/", views.account_edit, name="setup-account-edit"),
     path("tai-khoan/nhap-excel/", views.account_import_upload, name="setup-account-import"),
     path("tai-khoan/nhap-excel/xac-nhan/", views.account_import_confirm, name="setup-account-import-confirm"),
     path("<int:year>/phan-cong/", views.assignments, name="setup-assignments"),

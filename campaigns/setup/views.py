@@ -27,6 +27,7 @@ from ..models import Plan
 from ..selectors import current_plan
 from . import account_import, checklist, permissions, services
 from .forms import (
+    AccountEditForm,
     AccountForm,
     ConfirmForm,
     CouncilMemberForm,
@@ -163,7 +164,8 @@ def accounts(request):
         .prefetch_related("profile__units")
         .order_by("-is_active", "profile__role", "last_name", "first_name", "username")
     )
-    return render(request, "campaigns/setup/accounts.html", {"people": people})
+    editable = set(services.editable_accounts(request.user).values_list("pk", flat=True))
+    return render(request, "campaigns/setup/accounts.html", {"people": people, "editable": editable})
 
 
 def _created(request, made):
@@ -184,6 +186,51 @@ def account_create(request):
             return _created(request, made)
     status = 400 if request.method == "POST" else 200
     return render(request, "campaigns/setup/account_form.html", {"form": form}, status=status)
+
+
+def account_edit(request, username: str):
+    """Role, units, e-mail, in use or not; 404 for an account the office does not manage."""
+    _office(request)
+    person = get_object_or_404(services.editable_accounts(request.user), username=username)
+    state = services.account_state(person)
+    initial = {
+        "version": services.fingerprint(state),
+        "email": person.email,
+        "role": person.profile.role,
+        "units": list(person.profile.units.all()),
+        "is_active": person.is_active,
+    }
+    form = AccountEditForm(request.POST or None, user=request.user, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            c = form.cleaned_data
+            try:
+                services.change_account(
+                    user=request.user,
+                    person=person,
+                    role=c["role"],
+                    units=list(c["units"]),
+                    email=c["email"],
+                    active=c["is_active"],
+                    version=c["version"],
+                )
+            except services.SetupConflict as error:
+                messages.error(request, str(error))
+                status = 409
+                posted = request.POST.copy()
+                fresh = get_user_model().objects.select_related("profile").get(pk=person.pk)
+                posted["version"] = services.fingerprint(services.account_state(fresh))
+                form = AccountEditForm(posted, user=request.user)
+            except services.SetupError as error:
+                form.add_error("units", str(error))
+            else:
+                messages.success(request, _("Đã lưu tài khoản %(u)s.") % {"u": person.username})
+                return redirect("setup-accounts")
+    return render(
+        request, "campaigns/setup/account_edit.html", {"person": person, "form": form}, status=status
+    )
 
 
 SESSION_KEY = "setup_account_imports"
