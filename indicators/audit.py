@@ -31,6 +31,16 @@ ACTION_LABELS = {
     "indicators.notification.mail_failed": _("Thư báo không gửi được"),
     "accounts.password.changed": _("Đổi mật khẩu"),
     "accounts.password.reset": _("Văn phòng đặt lại mật khẩu"),
+    "setup.office_role.claimed": _("Quản trị nhận vai trò Văn phòng"),
+    "setup.unit.created": _("Thêm đơn vị"),
+    "setup.unit.changed": _("Sửa đơn vị"),
+    "setup.account.created": _("Tạo tài khoản"),
+    "setup.account.changed": _("Sửa tài khoản"),
+    "setup.assignments.saved": _("Lưu phân công báo cáo"),
+    "setup.periods.saved": _("Lưu các quý và hạn nộp"),
+    "setup.pledge_window.saved": _("Lưu thời hạn đăng ký thi đua"),
+    "setup.council_member.added": _("Thêm thành viên Hội đồng"),
+    "setup.council_member.removed": _("Bỏ thành viên Hội đồng"),
 }
 
 
