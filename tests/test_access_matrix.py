@@ -201,6 +201,7 @@ MATRIX = [
     ("GET", "setup-account-edit", ["chutich"], row(403, office=404)),  # the administrator's to change
     ("POST", "setup-account-edit", ["totruong1"], row(403, office=400)),
     ("GET", "setup-account-import", [], row(403, office=200)),
+    ("GET", "setup-account-template", [], row(403, office=200)),
     ("POST", "setup-account-import", [], row(403, office=400)),
     ("POST", "setup-account-import-confirm", [], row(403, office=302)),
     ("GET", "setup-assignments", [2024], row(403, office=200)),

@@ -206,3 +206,19 @@ def test_a_group_gets_a_new_leader_and_the_old_account_is_closed(client, demo, o
     )
     assert client.get(reverse("setup-account-edit", args=["chutich"])).status_code == 404
     assert client.get(reverse("setup-account-edit", args=[office.username])).status_code == 404
+
+
+def test_the_template_reads_back_as_an_empty_list(client, demo, office):
+    response = client.get(reverse("setup-account-template"))
+    assert response.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in wb.worksheets[0][3]] == ["Họ tên", "Tên đăng nhập", "Email", "Vai trò", "Đơn vị"]
+    guide = [c.value for c in wb.worksheets[1]["A"]]
+    assert "Tổ trưởng tổ dân phố" in guide and "Lãnh đạo UBND phường" not in guide
+    ws = wb.worksheets[0]
+    ws.append(["Lê Văn Cường", "lv_cuong", "", guide[1], "TDP-04"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    upload = SimpleUploadedFile("mau.xlsx", buffer.getvalue())
+    preview = client.post(reverse("setup-account-import"), {"file": upload})
+    assert [r.username for r in preview.context["preview"].rows] == ["lv_cuong"]

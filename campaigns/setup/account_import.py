@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import openpyxl
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,36 @@ def _roles() -> dict[str, str]:
         names[_norm(value)] = value
         names[_norm(label)] = value
     return names
+
+
+def template_workbook(*, user):
+    """An empty list with the headings the import reads, and the roles and unit codes to write."""
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    ws.title = excel.sheet_title(_("Tài khoản"))
+    excel.put_text(ws, 1, 1, _("DANH SÁCH TÀI KHOẢN"), font=excel.TITLE_FONT)
+    headers = [
+        (_("Họ tên"), 28),
+        (_("Tên đăng nhập"), 18),
+        (_("Email"), 28),
+        (_("Vai trò"), 30),
+        (_("Đơn vị"), 24),
+    ]
+    for column, (label, width) in enumerate(headers, start=1):
+        excel.put_text(ws, 3, column, label, font=excel.BOLD, fill=excel.HEADER_FILL)
+        ws.column_dimensions[openpyxl.utils.get_column_letter(column)].width = width
+    guide = workbook.create_sheet(excel.sheet_title(_("Hướng dẫn")))
+    excel.put_text(guide, 1, 1, _("Vai trò (ghi đúng một trong các tên sau)"), font=excel.BOLD)
+    for row, (_value, label) in enumerate(creatable_roles(user), start=2):
+        excel.put_text(guide, row, 1, str(label))
+    excel.put_text(guide, 1, 3, _("Mã đơn vị (nhiều mã cách nhau bởi dấu phẩy)"), font=excel.BOLD)
+    for row, unit in enumerate(Unit.objects.filter(is_active=True).order_by("order", "name"), start=2):
+        excel.put_text(guide, row, 3, unit.code)
+        excel.put_text(guide, row, 4, unit.name)
+    guide.column_dimensions["A"].width = 40
+    guide.column_dimensions["C"].width = 20
+    guide.column_dimensions["D"].width = 40
+    return workbook
 
 
 @dataclass

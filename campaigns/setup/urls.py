@@ -12,6 +12,7 @@ urlpatterns = [
     path("tai-khoan/them/", views.account_create, name="setup-account-create"),
     path("tai-khoan/sua/<str:username>/", views.account_edit, name="setup-account-edit"),
     path("tai-khoan/nhap-excel/", views.account_import_upload, name="setup-account-import"),
+    path("tai-khoan/nhap-excel/mau.xlsx", views.account_template, name="setup-account-template"),
     path("tai-khoan/nhap-excel/xac-nhan/", views.account_import_confirm, name="setup-account-import-confirm"),
     path("<int:year>/phan-cong/", views.assignments, name="setup-assignments"),
     path("<int:year>/cac-quy/", views.periods, name="setup-periods"),

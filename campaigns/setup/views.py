@@ -13,7 +13,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -265,6 +265,14 @@ def account_import_upload(request):
         context | {"preview": preview, "confirm_form": confirm, "form": UploadForm()},
         status=200 if preview.ok else 400,
     )
+
+
+def account_template(request):
+    _office(request)
+    workbook = account_import.template_workbook(user=request.user)
+    response = HttpResponse(excel.to_bytes(workbook), content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="danh-sach-tai-khoan.xlsx"'
+    return response
 
 
 @never_cache
