@@ -78,6 +78,7 @@ def test_a_superuser_without_role_takes_the_office_role_once(client, demo):
     assert "Tài khoản của bạn chưa được phân vai trò" in home
     assert reverse("setup-claim-office") in home
     assert client.get(reverse("setup-current")).status_code == 200  # the offer
+    assert reverse("setup-claim-office") in client.get(reverse("setup-year", args=[2024])).content.decode()
     response = client.post(reverse("setup-claim-office"))
     assert response["Location"] == reverse("setup-current")
     assert Profile.objects.get(user=admin).role == "office"

@@ -62,6 +62,8 @@ def checklist_current(request):
 
 
 def checklist_year(request, year: int):
+    if permissions.may_claim_office_role(request.user):
+        return render(request, "campaigns/setup/claim.html")
     if not permissions.can_view_checklist(request.user):
         raise PermissionDenied
     plan = _plan(year)
