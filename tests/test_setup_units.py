@@ -105,3 +105,13 @@ def test_others_are_refused(client, demo, make_user):
         client.post(reverse("setup-units"), {"code": "X", "name": "X", "kind": "office"}).status_code == 403
     )
     assert not Unit.objects.filter(code="X").exists()
+
+
+def test_markup_in_a_name_is_shown_as_text(client, demo, office):
+    client.post(
+        reverse("setup-units"),
+        {"code": "X-1", "name": "<b>Tổ</b> <script>x</script>", "kind": "office", "order": 0},
+    )
+    for url in (reverse("setup-units"), reverse("setup-assignments", args=[2024])):
+        text = client.get(url).content.decode()
+        assert "&lt;script&gt;x&lt;/script&gt;" in text and "<script>x</script>" not in text
