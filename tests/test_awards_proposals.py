@@ -224,7 +224,8 @@ def test_who_sees_which_proposals(client, people, plan):
 
 def test_overview_counts_by_title_and_status_with_few_queries(client, people, django_assert_max_num_queries):
     client.force_login(people["office"])
-    with django_assert_max_num_queries(13):  # 12, and the navbar's count of unread notifications
+    # 12, the navbar's count of unread notifications and the ward's identity (brand, title, footer)
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("awards-index"))
     counts = {row.title.code: row.total for row in response.context["counts"]}
     assert counts["LDTT"] == Proposal.objects.filter(title__code="LDTT").exclude(status="draft").count()

@@ -526,7 +526,7 @@ def test_constant_number_of_queries(client, demo, django_assert_num_queries, use
     if "unit" in params:
         params = params | {"unit": unit(params["unit"]).pk}
     small = _count(client, url, params)
-    assert small <= 16
+    assert small <= 17  # 16, and the ward's identity for the navbar (issue 17)
     grow(demo)
     assert Unit.objects.count() == 66 and ReportedValue.objects.count() > 4 * 399
     with django_assert_num_queries(small):
