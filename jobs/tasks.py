@@ -8,3 +8,9 @@ from . import services
 @task()
 def build_document(job_id: int) -> None:
     services.run_job(job_id)
+
+
+@task()
+def ping() -> str:
+    """The operations page's check that a worker takes tasks (/van-hanh/): does nothing, at once."""
+    return "pong"

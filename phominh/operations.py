@@ -26,6 +26,9 @@ from phominh import VERSION
 
 # A task waiting longer than this for a worker means that none is working the queue.
 WORKER_WAIT_LIMIT = timedelta(minutes=5)
+# The page's own check (jobs.tasks.ping, sent by its button): a worker polls every second.
+PING_TASK = "jobs.tasks.ping"
+PING_WAIT_LIMIT = timedelta(minutes=1)
 MAIL_WINDOW = timedelta(days=30)
 FREE_DISK_MIN_BYTES = 2 * 1024**3
 FREE_DISK_MIN_SHARE = 0.10
@@ -107,13 +110,18 @@ def database_check() -> Check:
     return Check("database", _("Cơ sở dữ liệu"), not pending, summary, details)
 
 
+def worker_pingable() -> bool:
+    """Tasks go to the database queue, so a worker has to take them (not run at once in the request)."""
+    return settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+
 def worker_check(now: datetime) -> Check:
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     from jobs.models import DocumentJob
 
     backend = settings.TASKS["default"]["BACKEND"]
-    if backend != "django_tasks_db.DatabaseBackend":
+    if not worker_pingable():
         return Check(
             "worker",
             _("Tiến trình nền"),
@@ -135,6 +143,29 @@ def worker_check(now: datetime) -> Check:
         details.append(
             (_("Tác vụ xong gần nhất"), f"{timezone.localtime(last.finished_at):%H:%M %d/%m/%Y} · {worker}")
         )
+    ping = tasks.filter(task_path=PING_TASK).order_by("-enqueued_at").first()
+    if ping is not None:
+        sent = f"{timezone.localtime(ping.enqueued_at):%H:%M %d/%m/%Y}"
+        if ping.finished_at:
+            answer = _("gửi lúc %(sent)s, trả lời lúc %(at)s (%(worker)s)") % {
+                "sent": sent,
+                "at": f"{timezone.localtime(ping.finished_at):%H:%M:%S}",
+                "worker": ", ".join(ping.worker_ids) or "—",
+            }
+        else:
+            answer = _("gửi lúc %(sent)s, chưa được trả lời") % {"sent": sent}
+        details.append((_("Tín hiệu kiểm tra"), answer))
+        if ping.finished_at is None and now - ping.enqueued_at > PING_WAIT_LIMIT:
+            return Check(
+                "worker",
+                _("Tiến trình nền"),
+                False,
+                _(
+                    "Không có tiến trình nền nào trả lời tín hiệu kiểm tra gửi lúc %(sent)s. Kiểm tra dịch vụ phominh-worker."
+                )
+                % {"sent": sent},
+                details,
+            )
     failed_jobs = DocumentJob.objects.filter(
         status=DocumentJob.Status.FAILED, created_at__gte=now - timedelta(days=7)
     )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("tai-khoan/dat-lai-mat-khau/<str:username>/", account_views.password_reset, name="password-reset"),
     path("ngon-ngu/", set_language, name="set-language"),
     path("van-hanh/", operations_views.operations_page, name="operations"),
+    path("van-hanh/kiem-tra-tien-trinh-nen/", operations_views.worker_ping, name="operations-ping"),
     path("quan-tri/", admin.site.urls),
     path("thiet-lap/", include("campaigns.setup.urls")),
     path("", include("campaigns.urls")),

@@ -131,6 +131,7 @@ MATRIX = [
     # The operations page is the server administrator's: staff accounts only (tests/test_operations.py),
     # no portal role, the portal's "admin" role included.
     ("GET", "operations", [], row(403)),
+    ("POST", "operations-ping", [], row(403)),
     # A document job (jobs/) is its requester's alone: "JOB" stands for a finished job of the leader.
     ("GET", "jobs", [], row(200, norole=200)),
     ("GET", "job", ["JOB"], row(404, norole=404, leader=200)),

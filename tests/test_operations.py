@@ -145,3 +145,59 @@ def test_pending_migrations_are_shown(staff, folders, monkeypatch):
     monkeypatch.setattr(MigrationExecutor, "migration_plan", plan)
     ok, summary = check(staff.get(URL), "database")
     assert not ok and summary == "1 migration chưa áp dụng: chạy manage.py migrate."
+
+
+def test_the_ping_button_asks_a_worker_to_answer(staff, folders):
+    """The page's own check: a task that does nothing, sent by the button (audited); unanswered after a
+    minute, no worker is working the queue; answered, the page says by which worker and when."""
+    from indicators.models import ActionLog
+
+    folders.TASKS = DB_TASKS
+    assert 'data-testid="operations-ping"' in staff.get(URL).content.decode()
+    assert staff.get(reverse("operations-ping")).status_code == 405
+    response = staff.post(reverse("operations-ping"))
+    assert response.status_code == 302 and response["Location"] == URL
+    ping = DBTaskResult.objects.get(task_path="jobs.tasks.ping")
+    assert ping.status == "READY"
+    assert ActionLog.objects.filter(action="operations.worker_ping", data={"task": str(ping.id)}).exists()
+    page = staff.get(URL)
+    assert check(page, "worker")[0] and "chưa được trả lời" in page.content.decode()
+
+    DBTaskResult.objects.filter(pk=ping.pk).update(enqueued_at=timezone.now() - timedelta(minutes=2))
+    ok, summary = check(staff.get(URL), "worker")
+    assert not ok and summary.startswith("Không có tiến trình nền nào trả lời tín hiệu kiểm tra")
+
+    DBTaskResult.objects.filter(pk=ping.pk).update(
+        status="SUCCESSFUL", finished_at=timezone.now(), worker_ids=["may-chu-1"]
+    )
+    page = staff.get(URL)
+    assert check(page, "worker")[0] and "trả lời lúc" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection when it stops
+def test_a_worker_answers_the_ping_for_real(staff, folders):
+    """One real db_worker run takes the page's task (as phominh-worker.service would)."""
+    import signal
+
+    from django.core.management import call_command
+
+    folders.TASKS = DB_TASKS
+    staff.post(reverse("operations-ping"))
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command(
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            "--worker-id",
+            "may-chu-2",
+            verbosity=0,
+        )
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+    ping = DBTaskResult.objects.get(task_path="jobs.tasks.ping")
+    assert ping.status == "SUCCESSFUL" and ping.return_value == "pong"
+    page = staff.get(URL)
+    assert check(page, "worker")[0] and "may-chu-2" in page.content.decode()
