@@ -90,6 +90,7 @@ PAGES = [
     ("identity-edit", "vanphong", "/thiet-lap/thong-tin-phuong/"),
     ("setup-checklist", "vanphong", "/thiet-lap/2024/"),
     ("setup-assignments", "vanphong", "/thiet-lap/2024/phan-cong/"),
+    ("operations", "quantri", "/van-hanh/"),
 ]
 
 
