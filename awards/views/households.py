@@ -30,7 +30,15 @@ from jobs.models import DocumentJob
 from jobs.services import request_document
 from phominh.pdf import pdf_filename, pdf_response
 
-from .. import achievements, household_decisions, household_documents, household_import, households, permissions, services
+from .. import (
+    achievements,
+    household_decisions,
+    household_documents,
+    household_import,
+    households,
+    permissions,
+    services,
+)
 from ..household_documents import minutes_context
 from ..household_forms import (
     ConfirmForm,
