@@ -106,7 +106,7 @@ class TitleAuthority(models.Model):
     decider = models.CharField(
         _("người có thẩm quyền quyết định"),
         max_length=160,
-        help_text=_("Ví dụ: Chủ tịch UBND phường Phổ Minh"),
+        help_text=_("Ví dụ: Chủ tịch UBND phường"),
     )
     ward_decides = models.BooleanField(
         _("phường tự quyết định"), default=True, help_text=_("Tắt: phường lập tờ trình đề nghị cấp trên.")

@@ -172,9 +172,7 @@ class Council(models.Model):
     Its quorum is a fraction of the total membership, kept as data (design default two thirds).
     """
 
-    name = models.CharField(
-        _("tên Hội đồng"), max_length=160, default="Hội đồng Thi đua - Khen thưởng phường Phổ Minh"
-    )
+    name = models.CharField(_("tên Hội đồng"), max_length=160, default="Hội đồng Thi đua - Khen thưởng")
     issuer = models.CharField(
         _("tên trên văn bản"),
         max_length=120,
@@ -602,7 +600,8 @@ class CouncilSession(models.Model):
     # The meeting's hours as the office records them for the minutes (not the moment a button was clicked).
     starts_at = models.TimeField(_("giờ bắt đầu họp"), null=True, blank=True)
     ends_at = models.TimeField(_("giờ kết thúc họp"), null=True, blank=True)
-    place = models.CharField(_("địa điểm"), max_length=200, default="Hội trường UBND phường Phổ Minh")
+    # No default: awards.voting.create_session takes the hall of the ward's identity.
+    place = models.CharField(_("địa điểm"), max_length=200)
     minutes_number = models.CharField(_("số biên bản"), max_length=40, blank=True)
     secretary_name = models.CharField(_("thư ký phiên họp"), max_length=120, blank=True)
     status = models.CharField(_("trạng thái"), max_length=8, choices=Status.choices, default=Status.PLANNED)

@@ -148,4 +148,3 @@ def test_only_the_office_reminds(client, people):
     client.force_login(people["leader"])
     assert remind(client).status_code == 403
     assert not Notification.objects.filter(kind="reminder").exists()
-
