@@ -17,6 +17,7 @@ import gzip
 import http.client
 import os
 import re
+import shlex
 import shutil
 import socket
 import sqlite3
@@ -69,6 +70,15 @@ def render_site(*, https: int, http: int, app: int, cert: Path, key: Path, stati
         assert old in text, f"deploy/nginx/phominh.conf no longer has {old!r}"
         text = text.replace(old, new)
     return text
+
+
+def web_unit_command(*, port: int) -> list[str]:
+    """gunicorn as deploy/systemd/phominh-web.service starts it, with this venv and a free port."""
+    unit = (ROOT / "deploy" / "systemd" / "phominh-web.service").read_text()
+    argv = shlex.split(re.search(r"^ExecStart=(.+)$", unit, flags=re.M).group(1))
+    assert argv[0] == "/srv/phominh/.venv/bin/gunicorn" and "127.0.0.1:8000" in argv
+    argv[0] = str(Path(sys.executable).parent / "gunicorn")
+    return [f"127.0.0.1:{port}" if arg == "127.0.0.1:8000" else arg for arg in argv]
 
 
 def main_config(tmp: Path, site: Path) -> str:
@@ -179,10 +189,8 @@ def deployed(tmp_path):
     gunicorn_log, nginx_log = tmp_path / "gunicorn.log", tmp_path / "error.log"
     with gunicorn_log.open("w") as log:
         app = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "phominh.wsgi", "--bind", f"127.0.0.1:{ports['app']}",
-             "--workers", "2", "--timeout", "60"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            web_unit_command(port=ports["app"]), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     proxy = subprocess.Popen(
         [nginx, "-p", str(tmp_path), "-e", str(nginx_log), "-c", str(tmp_path / "nginx.conf")],
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
