@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
-from indicators.models import ActionLog, Unit
+from indicators.models import ActionLog, Profile, Unit
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -222,3 +223,30 @@ def test_the_template_reads_back_as_an_empty_list(client, demo, office):
     upload = SimpleUploadedFile("mau.xlsx", buffer.getvalue())
     preview = client.post(reverse("setup-account-import"), {"file": upload})
     assert [r.username for r in preview.context["preview"].rows] == ["lv_cuong"]
+
+
+def test_the_english_template_reads_back_too(client, demo, office):
+    """An office user working in English downloads English headings and role names; the import reads
+    them (and the Vietnamese ones) rather than refusing its own template."""
+    office.profile.language = "en"
+    office.profile.save(update_fields=["language"])
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(reverse("setup-account-template")).content))
+    headings = [c.value for c in wb.worksheets[0][3]]
+    assert "Họ tên" not in headings and "Tên đăng nhập" not in headings
+    guide = [c.value for c in wb.worksheets[1]["A"]]
+    with translation.override("en"):
+        leader = str(Profile.Role.GROUP_LEADER.label)
+    assert leader in guide and "Tổ trưởng tổ dân phố" not in guide
+    ws = wb.worksheets[0]
+    ws.append(["Lê Văn Cường", "lv_cuong", "", leader, "TDP-04"])
+    ws.append(["Đỗ Văn Giang", "dv_giang", "", "Tổ trưởng tổ dân phố", "TDP-05"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    preview = client.post(
+        reverse("setup-account-import"), {"file": SimpleUploadedFile("en.xlsx", buffer.getvalue())}
+    )
+    rows = preview.context["preview"].rows
+    assert [(r.username, r.role, r.errors) for r in rows] == [
+        ("lv_cuong", "group_leader", []),
+        ("dv_giang", "group_leader", []),
+    ]

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 import openpyxl
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from indicators import excel
 from indicators.models import Profile, Unit
@@ -35,11 +37,30 @@ def _norm(text) -> str:
     return " ".join(str(text).split()).lower().rstrip(" *:")
 
 
+# The template's headings, in the source language; the import also reads them as the user's language
+# writes them (an English user downloads "Name", "User name", "Role").
+HEADINGS = {
+    "full_name": gettext_noop("Họ tên"),
+    "username": gettext_noop("Tên đăng nhập"),
+    "email": gettext_noop("Email"),
+    "role": gettext_noop("Vai trò"),
+    "units": gettext_noop("Đơn vị"),
+}
+
+
+def _column_labels() -> dict[str, set[str]]:
+    """Each column's accepted headings: the Vietnamese ones and the template's in the active language."""
+    return {name: set(labels) | {_norm(_(HEADINGS[name]))} for name, labels in COLUMNS.items()}
+
+
 def _roles() -> dict[str, str]:
+    """A role by its code or its name, in Vietnamese or in the user's language."""
     names = {}
-    for value, label in Profile.Role.choices:
-        names[_norm(value)] = value
-        names[_norm(label)] = value
+    for language in {"vi", translation.get_language() or "vi"}:
+        with translation.override(language):
+            for value, label in Profile.Role.choices:
+                names[_norm(value)] = value
+                names[_norm(label)] = value
     return names
 
 
@@ -49,13 +70,8 @@ def template_workbook(*, user):
     ws = workbook.active
     ws.title = excel.sheet_title(_("Tài khoản"))
     excel.put_text(ws, 1, 1, _("DANH SÁCH TÀI KHOẢN"), font=excel.TITLE_FONT)
-    headers = [
-        (_("Họ tên"), 28),
-        (_("Tên đăng nhập"), 18),
-        (_("Email"), 28),
-        (_("Vai trò"), 30),
-        (_("Đơn vị"), 24),
-    ]
+    widths = {"full_name": 28, "username": 18, "email": 28, "role": 30, "units": 24}
+    headers = [(_(HEADINGS[name]), width) for name, width in widths.items()]
     for column, (label, width) in enumerate(headers, start=1):
         excel.put_text(ws, 3, column, label, font=excel.BOLD, fill=excel.HEADER_FILL)
         ws.column_dimensions[openpyxl.utils.get_column_letter(column)].width = width
@@ -125,12 +141,13 @@ def read_upload(*, workbook, file_name: str, user) -> Preview:
     preview = Preview(file_name=file_name)
     ws = workbook.worksheets[0] if workbook.worksheets else None
     columns, header_row = {}, None
+    accepted = _column_labels()
     if ws is not None:
         for cells in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS):
             found = {}
             for c in cells:
                 if isinstance(c.value, str):
-                    for name, labels in COLUMNS.items():
+                    for name, labels in accepted.items():
                         if _norm(c.value) in labels:
                             found[name] = c.column
             if {"full_name", "username", "role"} <= found.keys():
