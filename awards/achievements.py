@@ -49,26 +49,28 @@ def _decrees(*, title: Title, on: date) -> list[LegalText]:
     return sorted((t for t in texts if t.kind == LegalText.Kind.DECREE), key=lambda t: (t.order, t.pk))
 
 
-def group_form(*, title: Title, on: date, number: str) -> str:
-    """ "Mẫu số 04 ban hành kèm theo Nghị định số 86/2023/NĐ-CP ngày …": a form of the decree in force on
-    `on` whose subject names the title (the residential groups' documents, Mẫu số 04, 05 and 06)."""
+def _title_decree(*, title: Title, on: date) -> LegalText | None:
+    """The decree in force on `on` whose subject names the title (Nghị định 86/2023/NĐ-CP for the
+    household and residential-group titles in the shipped data), else the last decree of its basis."""
     decrees = _decrees(title=title, on=on)
     if not decrees:
-        return ""
+        return None
     named = [t for t in decrees if title.name.lower() in t.title.lower()]
-    decree = named[0] if named else decrees[-1]
-    return f"Mẫu số {number} ban hành kèm theo {_short_citation(decree)}"
+    return named[0] if named else decrees[-1]
+
+
+def group_form(*, title: Title, on: date, number: str) -> str:
+    """ "Mẫu số 04 ban hành kèm theo Nghị định số 86/2023/NĐ-CP ngày …": a form of the title's decree in
+    force on `on` (the residential groups' documents, Mẫu số 04, 05 and 06)."""
+    decree = _title_decree(title=title, on=on)
+    return f"Mẫu số {number} ban hành kèm theo {_short_citation(decree)}" if decree else ""
 
 
 def title_decree(*, title: Title, on: date) -> str:
-    """ "Nghị định 86/2023/NĐ-CP": the decree in force on `on` whose subject names the title, else the
-    last decree of its basis; "" when the law data has none (the pages' help texts cite it this way)."""
-    decrees = _decrees(title=title, on=on)
-    if not decrees:
-        return ""
-    named = [t for t in decrees if title.name.lower() in t.title.lower()]
-    decree = named[0] if named else decrees[-1]
-    return f"{decree.get_kind_display()} {decree.number}"
+    """ "Nghị định 86/2023/NĐ-CP", as the pages' help texts cite the title's decree; "" when the law data
+    has none for the date."""
+    decree = _title_decree(title=title, on=on)
+    return f"{decree.get_kind_display()} {decree.number}" if decree else ""
 
 
 def form_basis(*, title: Title, on: date) -> str:
