@@ -8,6 +8,22 @@ from django.utils import timezone
 
 from indicators.models import DataElement, Report, ReportingPeriod, Unit
 
+# A residential group's quarter as its leader types it in the browser (Vietnamese number format).
+GROUP_FIGURES = {
+    "SO_HO": "612",
+    "HO_NGHEO": "15",
+    "HO_CAN_NGHEO": "17",
+    "HO_VAN_HOA": "570",
+    "HO_NUOC_SACH": "580",
+    "DAN_SO": "2.420",
+    "NGUOI_BHYT": "2.190",
+    "DAN_TRAU": "7",
+    "DAN_BO": "96",
+    "DAN_LON": "11",
+    "DAN_GA": "615",
+    "DAN_VIT": "1.880",
+}
+
 
 def open_quarter(plan, quarter: int = 4) -> ReportingPeriod:
     """Make a quarter of the demo year open for entry today (the demo year lies in the past)."""

@@ -6,24 +6,10 @@ from django.core.management import call_command
 from indicators.models import Report
 
 from .conftest import click_and_confirm, login
+from .reporting import GROUP_FIGURES as FIGURES
 from .reporting import open_quarter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-FIGURES = {
-    "SO_HO": "612",
-    "HO_NGHEO": "15",
-    "HO_CAN_NGHEO": "17",
-    "HO_VAN_HOA": "570",
-    "HO_NUOC_SACH": "580",
-    "DAN_SO": "2.420",
-    "NGUOI_BHYT": "2.190",
-    "DAN_TRAU": "7",
-    "DAN_BO": "96",
-    "DAN_LON": "11",
-    "DAN_GA": "615",
-    "DAN_VIT": "1.880",
-}
 
 
 @pytest.fixture
